@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/App.hpp>
+
+namespace strata::cli {
+
+// Each subcommand registers its options and callback on the root app.
+void AddServeCommand(CLI::App& app);
+void AddConfigCommand(CLI::App& app);
+void AddMockLlmCommand(CLI::App& app);
+void AddVersionCommand(CLI::App& app);
+
+}  // namespace strata::cli

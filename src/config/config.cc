@@ -1,0 +1,146 @@
+#include "config/config.h"
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "config/yaml_reader.h"
+
+namespace strata::config {
+namespace {
+
+// One function per section: the keys it knows, their types and ranges. Adding
+// a section is a function like these plus one ReadSection line in Load().
+
+void ReadTls(Section& tls, http::ServerTlsOptions& options) {
+  tls.ReadReadableFile("cert_file", options.cert_file);
+  tls.ReadReadableFile("key_file", options.key_file);
+  // A certificate without its key (or the reverse) would fail at the first
+  // handshake; say so now, at the line that is wrong.
+  if (options.cert_file.empty() != options.key_file.empty() && !tls.Failed("cert_file") &&
+      !tls.Failed("key_file")) {
+    const bool has_cert = !options.cert_file.empty();
+    tls.Fail(has_cert ? "cert_file" : "key_file",
+             std::string("is set but ") + tls.PathOf(has_cert ? "key_file" : "cert_file") +
+                 " is not: give both files for TLS, or neither");
+  }
+}
+
+void ReadServer(Section& server, http::ServerOptions& options) {
+  server.ReadNonEmptyString("host", options.host);
+  server.ReadInteger("port", options.port, 0, 65535);
+  server.ReadInteger("workers", options.workers, 0, 256);
+  server.ReadByteSize("max_body_bytes", options.max_body_bytes, 1);
+  server.ReadByteSize("max_header_bytes", options.max_header_bytes, 1);
+  server.ReadDuration("header_timeout", options.header_timeout);
+  server.ReadDuration("body_timeout", options.body_timeout);
+  server.ReadDuration("idle_timeout", options.idle_timeout);
+  server.ReadInteger("max_connections", options.max_connections, 1);
+  // Zero is meaningful here: stop at once, without waiting for streams.
+  server.ReadDuration("shutdown_grace", options.shutdown_grace, DurationFloor::kZeroAllowed);
+  server.ReadSection("tls", [&](Section& tls) { ReadTls(tls, options.tls); });
+}
+
+void ReadUpstream(Section& upstream, http::ClientOptions& options) {
+  upstream.ReadDuration("connect_timeout", options.connect_timeout);
+  upstream.ReadDuration("first_byte_timeout", options.first_byte_timeout);
+  upstream.ReadDuration("idle_timeout", options.idle_timeout);
+  upstream.ReadInteger("max_idle_per_host", options.max_idle_per_host, 0);
+  upstream.ReadDuration("pool_idle_ttl", options.pool_idle_ttl);
+  upstream.ReadReadableFile("ca_file", options.ca_file);
+  upstream.ReadBool("verify_tls", options.verify_tls);
+}
+
+ParseOutcome<std::string> ParseBackend(std::string_view text) {
+  if (text == "sqlite") {
+    return std::string(text);
+  }
+  if (text == "postgres") {
+    return MustBe{"'sqlite' (the postgres backend is not available in this build yet)"};
+  }
+  return MustBe{"'sqlite'"};
+}
+
+void ReadWriteBehind(Section& write_behind, store::WriteBehindOptions& options) {
+  write_behind.ReadInteger("capacity", options.capacity, 1);
+  write_behind.ReadInteger("batch_size", options.batch_size, 1);
+  write_behind.ReadDuration("flush_interval", options.flush_interval);
+  // A batch larger than the queue could never fill, so a partial batch would
+  // always wait for flush_interval.
+  if (options.capacity < options.batch_size && !write_behind.Failed("capacity") &&
+      !write_behind.Failed("batch_size")) {
+    if (write_behind.Has("capacity")) {
+      write_behind.Fail("capacity", "must be at least " + write_behind.PathOf("batch_size"));
+    } else {
+      write_behind.Fail("batch_size", "must be at most " + write_behind.PathOf("capacity"));
+    }
+  }
+}
+
+void ReadStore(Section& store, store::StoreOptions& options) {
+  store.Read("backend", options.backend, ParseBackend);
+  store.ReadNonEmptyString("data_dir", options.data_dir);
+  store.ReadDuration("busy_timeout", options.busy_timeout);
+  store.ReadInteger("threads", options.threads, 1, 64);
+  store.ReadSection("write_behind", [&](Section& write_behind) { ReadWriteBehind(write_behind, options.write_behind); });
+}
+
+void ReadLog(Section& log, observability::LogOptions& options) {
+  log.ReadChoice("level", options.level, {"trace", "debug", "info", "warn", "error", "off"});
+  log.ReadChoice("format", options.format, {"json", "text"});
+  log.ReadBool("access_log", options.access_log);
+  log.ReadString("file", options.file);
+}
+
+}  // namespace
+
+Config DefaultConfig() { return Config{}; }
+
+core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view file_name) {
+  return LoadConfigString(yaml, file_name, ProcessEnvironment());
+}
+
+core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view file_name,
+                                      const Environment& environment) {
+  Config config = DefaultConfig();
+  config.source = std::string(file_name);
+  Diagnostics diagnostics{std::string(file_name)};
+  Section::ReadDocument(yaml, diagnostics, environment, [&](Section& root) {
+    root.ReadSection("server", [&](Section& section) { ReadServer(section, config.server); });
+    root.ReadSection("upstream", [&](Section& section) { ReadUpstream(section, config.upstream); });
+    root.ReadSection("store", [&](Section& section) { ReadStore(section, config.store); });
+    root.ReadSection("log", [&](Section& section) { ReadLog(section, config.log); });
+  });
+  if (!diagnostics.empty()) {
+    return diagnostics.ToError();
+  }
+  return config;
+}
+
+core::Result<Config> LoadConfigFile(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return core::Error::NotFound(path + ": config file not found");
+  }
+  if (ec) {
+    return core::Error::InvalidRequest(path + ": cannot read config file: " + ec.message());
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return core::Error::InvalidRequest(path + ": cannot read config file: not a regular file");
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file.is_open()) {
+    return core::Error::InvalidRequest(path + ": cannot read config file: " +
+                                       std::generic_category().message(errno));
+  }
+  const std::string contents{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) {
+    return core::Error::InvalidRequest(path + ": cannot read config file: read failed");
+  }
+  return LoadConfigString(contents, path);
+}
+
+}  // namespace strata::config

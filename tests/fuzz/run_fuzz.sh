@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the request-parsing fuzz target with clang's libFuzzer (ASan + UBSan)
+# and runs it for a bounded time over the seed corpus. Usage:
+#   run_fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS]
+set -euo pipefail
+src=$1 build=$2 seconds=${3:-20}
+mkdir -p "$build"
+binary="$build/http_request_fuzz"
+sources=(
+  "$src/tests/fuzz/http_request_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
+  "$src/src/http/internal/limits.cc" "$src/src/http/router.cc"
+  "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
+)
+launcher=""
+if command -v ccache >/dev/null; then launcher=ccache; fi
+pids=()
+for source in "${sources[@]}"; do
+  $launcher clang++ -std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+    -I"$src/src" -c "$source" -o "$build/$(basename "$source").o" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+clang++ -fsanitize=fuzzer,address,undefined "$build"/*.o -o "$binary" -lpthread
+corpus="$build/corpus"
+mkdir -p "$corpus"
+cp -n "$src"/tests/fuzz/corpus/http_request/* "$corpus"/ 2>/dev/null || true
+"$binary" -max_total_time="$seconds" -max_len=16384 -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
