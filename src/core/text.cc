@@ -46,37 +46,43 @@ bool IsValidUtf8(std::string_view text) {
 
 void AppendJsonEscaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Runs of bytes that need no escaping are copied in one append.
+  std::size_t clean_from = 0;
+  const auto flush = [&](std::size_t until) { out.append(text.data() + clean_from, until - clean_from); };
   for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
       const std::size_t length = Utf8SequenceLength(text, i);
-      if (length == 0) {
-        out += "\\ufffd";
-        ++i;
-      } else {
-        out.append(text.substr(i, length));
+      if (length != 0) {
         i += length;
+        continue;
       }
+      flush(i);
+      out += "\\ufffd";
+      clean_from = ++i;
       continue;
     }
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+      ++i;
+      continue;
+    }
+    flush(i);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
       default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
     }
-    ++i;
+    clean_from = ++i;
   }
+  flush(text.size());
 }
 
 }  // namespace strata::core

@@ -48,7 +48,7 @@ test('metrics count requests by route and status in Prometheus format', async ()
   assert.ok(line, 'healthz request counter present');
   assert.ok(Number(line.split(' ').pop()) >= 3);
   assert.match(text, /# TYPE strata_http_request_duration_seconds histogram/);
-  assert.match(text, /strata_http_request_duration_seconds_bucket\{route="\/healthz",method="GET",le="\+Inf"\} \d+/);
+  assert.match(text, /strata_http_request_duration_seconds_bucket\{route="\/healthz",method="GET",status="200",le="\+Inf"\} \d+/);
   assert.match(text, /strata_http_open_connections \d+/);
 });
 

@@ -448,7 +448,7 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     const std::string status = std::to_string(status_);
     ServerMetrics& metrics = ServerMetrics::Get();
     metrics.requests->With({route_, method, status}).Increment();
-    metrics.durations->With({route_, method}).Observe(static_cast<double>(elapsed.count()) / 1e6);
+    metrics.durations->With({route_, method, status}).Observe(static_cast<double>(elapsed.count()) / 1e6);
     if (observability::AccessLogEnabled()) {
       // The query string is left out: it may carry credentials.
       const std::string_view target = request.target();
@@ -531,7 +531,7 @@ ServerMetrics& ServerMetrics::Get() {
                              {"route", "method", "status"}),
         &registry.AddHistogram("strata_http_request_duration_seconds",
                                "Time from the first byte of a request to the end of its response.",
-                               {"route", "method"}),
+                               {"route", "method", "status"}),
         &registry.AddGauge("strata_http_open_connections", "Client connections open now.").With({}),
         &registry.AddCounter("strata_http_connections_total", "Client connections accepted.").With({}),
         &registry.AddCounter("strata_http_refused_connections_total",
