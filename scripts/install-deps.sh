@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
-  openssl ca-certificates curl
+  openssl ca-certificates curl sqlite3
   wrk                               # bench/ load generator
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

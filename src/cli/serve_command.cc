@@ -3,9 +3,12 @@
 #include "cli/commands.h"
 #include "cli/run_server.h"
 #include "config/config.h"
+#include "gateway/defaults.h"
+#include "gateway/gateway.h"
 #include "gateway/ops_endpoints.h"
 #include "observability/log.h"
 #include "store/store.h"
+#include "store/write_behind.h"
 
 namespace strata::cli {
 namespace {
@@ -43,7 +46,26 @@ int Serve(const ServeFlags& flags) {
   }
   std::unique_ptr<store::Store> store = std::move(*opened);
 
+  // With no config file: every vendor whose key is in the environment. Always: strata-demo.
+  if (flags.config_file.empty()) {
+    const std::vector<std::string> vendors = gateway::AddEnvironmentVendors(
+        config.gateway, [](std::string_view name) -> std::optional<std::string> {
+          const char* value = std::getenv(std::string(name).c_str());
+          return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+        });
+    for (const std::string& vendor : vendors) Log(Level::kInfo, "vendor enabled from the environment", {{"vendor", vendor}});
+  }
+  gateway::AddDemoModel(config.gateway);
+  if (config.gateway.api_keys.empty() && config.server.host != "127.0.0.1" && config.server.host != "localhost" &&
+      config.server.host != "::1") {
+    Log(Level::kWarn, "no auth.api_keys configured: anyone who can reach this address can use the gateway",
+        {{"host", config.server.host}});
+  }
+  auto records = std::make_unique<store::WriteBehindQueue>(store->records(), config.store.write_behind);
+  gateway::Gateway gateway(config.gateway, records.get());
+
   http::Router router;
+  gateway.AddRoutes(router);
   std::vector<gateway::ReadinessCheck> checks;
   checks.push_back({"config", []() -> boost::asio::awaitable<core::Status> { co_return core::Status(); }});
   checks.push_back({"store", [&store] { return store->Ping(); }});
@@ -54,7 +76,9 @@ int Serve(const ServeFlags& flags) {
     http::Server server(config.server, std::move(router), config.upstream);
     exit_code = RunUntilSignalled(server, "strata", config.server);
   }
-  store.reset();  // flushes queued records before the process ends
+  records->Close();  // every queued inference record reaches the database
+  records.reset();
+  store.reset();
   observability::ShutdownLogging();
   return exit_code;
 }

@@ -7,6 +7,8 @@
 #include <system_error>
 
 #include "config/yaml_reader.h"
+#include "providers/openai/openai_compatible.h"
+#include "providers/registry.h"
 
 namespace strata::config {
 namespace {
@@ -94,6 +96,61 @@ void ReadLog(Section& log, observability::LogOptions& options) {
   log.ReadString("file", options.file);
 }
 
+void ReadDeployment(Section& item, providers::Deployment& deployment) {
+  item.ReadNonEmptyString("provider", deployment.provider);
+  item.ReadNonEmptyString("model", deployment.model);
+  item.ReadNonEmptyString("name", deployment.name);
+  item.ReadString("base_url", deployment.base_url);
+  std::string api_key;
+  item.ReadString("api_key", api_key);
+  item.ReadStringList("api_keys", deployment.api_keys);
+  if (!api_key.empty()) deployment.api_keys.insert(deployment.api_keys.begin(), api_key);
+  item.ReadString("api_version", deployment.api_version);
+  item.ReadStringList("tags", deployment.tags);
+  item.ReadInteger("priority", deployment.priority, -1000, 1000);
+  item.ReadInteger("max_concurrency", deployment.max_concurrency, 0);
+  std::int64_t weight = 1;
+  item.ReadInteger("weight", weight, 0, 1'000'000);
+  deployment.weight = static_cast<double>(weight);
+  item.ReadDuration("timeout", deployment.timeout);
+  if (deployment.name.empty()) deployment.name = deployment.provider + "/" + deployment.model;
+
+  if (item.Failed("provider") || deployment.provider.empty()) {
+    if (!item.Has("provider")) item.Fail("provider", "is required");
+    return;
+  }
+  if (!providers::IsKnownProvider(deployment.provider)) {
+    item.Fail("provider", "names no known provider (openai, azure, groq, together, mistral, deepseek, fireworks, "
+                          "openrouter, vllm, ollama, llamacpp, lmstudio, openai-compatible, demo)");
+    return;
+  }
+  if (!item.Has("model")) item.Fail("model", "is required");
+  const std::optional<providers::OpenAiPreset> preset = providers::FindOpenAiPreset(deployment.provider);
+  if (preset && preset->base_url.empty() && deployment.base_url.empty()) {
+    item.Fail("base_url", "is required for provider '" + deployment.provider + "'");
+  }
+  if (preset && preset->needs_key && deployment.api_keys.empty() && !item.Failed("api_key") &&
+      !item.Failed("api_keys")) {
+    item.Fail("api_key", "is required for provider '" + deployment.provider + "' (or api_keys)");
+  }
+}
+
+void ReadModel(Section& item, gateway::ModelAlias& alias) {
+  item.ReadNonEmptyString("name", alias.name);
+  if (!item.Has("name")) item.Fail("name", "is required");
+  item.ReadStringList("fallbacks", alias.fallbacks);
+  item.ReadList("deployments", [&](Section& deployment_item) {
+    ReadDeployment(deployment_item, alias.deployments.emplace_back());
+  });
+  if (alias.deployments.empty() && !item.Failed("deployments")) {
+    item.Fail("deployments", "must list at least one deployment");
+  }
+}
+
+void ReadRouting(Section& routing, gateway::GatewayOptions& options) {
+  routing.ReadInteger("max_attempts", options.max_attempts, 1, 20);
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
@@ -112,6 +169,9 @@ core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view fi
     root.ReadSection("upstream", [&](Section& section) { ReadUpstream(section, config.upstream); });
     root.ReadSection("store", [&](Section& section) { ReadStore(section, config.store); });
     root.ReadSection("log", [&](Section& section) { ReadLog(section, config.log); });
+    root.ReadSection("auth", [&](Section& section) { section.ReadStringList("api_keys", config.gateway.api_keys); });
+    root.ReadList("models", [&](Section& item) { ReadModel(item, config.gateway.models.emplace_back()); });
+    root.ReadSection("routing", [&](Section& section) { ReadRouting(section, config.gateway); });
   });
   if (!diagnostics.empty()) {
     return diagnostics.ToError();

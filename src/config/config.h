@@ -5,6 +5,7 @@
 
 #include "config/environment.h"
 #include "core/result.h"
+#include "gateway/options.h"
 #include "http/options.h"
 #include "observability/options.h"
 #include "store/options.h"
@@ -18,6 +19,7 @@ struct Config {
   http::ClientOptions upstream;
   store::StoreOptions store;
   observability::LogOptions log;
+  gateway::GatewayOptions gateway;  // `auth:`, `models:`, `routing:`
   std::string source = "<embedded default>";  // file the config came from
 };
 

@@ -295,6 +295,36 @@ void Section::RejectUnknownKeys() {
   }
 }
 
+void Section::ReadStringList(std::string_view key, std::vector<std::string>& out) {
+  Entry* entry = Ask(key);
+  if (entry == nullptr || entry->value.IsNull()) {
+    return;
+  }
+  if (!entry->value.IsSequence()) {
+    Fail(key, "must be a list of strings, not " + std::string(KindOf(entry->value)));
+    return;
+  }
+  std::vector<std::string> items;
+  std::size_t index = 0;
+  for (const YAML::Node& item : entry->value) {
+    const std::string item_path = PathOf(key) + "[" + std::to_string(index++) + "]";
+    const int item_line = item.IsNull() ? entry->line : LineOf(item);
+    if (!item.IsScalar()) {
+      entry->failed = true;
+      Record(item_line, item_path + " must be a string, not " + std::string(KindOf(item)));
+      continue;
+    }
+    core::Result<Interpolated> interpolated = Interpolate(item.Scalar(), context_->environment);
+    if (!interpolated || interpolated->text.empty()) {
+      entry->failed = true;
+      Record(item_line, item_path + (interpolated ? " must not be empty" : " " + interpolated.error().message()));
+      continue;
+    }
+    items.push_back(std::move(interpolated->text));
+  }
+  if (!entry->failed) out = std::move(items);
+}
+
 void Section::ReadString(std::string_view key, std::string& out) {
   Read(key, out, [](std::string_view text) -> ParseOutcome<std::string> { return std::string(text); });
 }

@@ -108,6 +108,9 @@ class Section {
   // A path that, when not empty, must name a file this process can read now.
   // Relative paths are relative to the working directory.
   void ReadReadableFile(std::string_view key, std::string& out);
+  // A list of non-empty strings (`[a, b]` or one item per line), each
+  // interpolated. An absent or null value leaves `out` as it is.
+  void ReadStringList(std::string_view key, std::vector<std::string>& out);
   // true or false.
   void ReadBool(std::string_view key, bool& out);
   // A duration with a unit ("250ms", "10s", "1.5m", "1h").

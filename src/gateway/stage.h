@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string_view>
+#include <variant>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.h"
+#include "core/exchange.h"
+#include "http/server.h"
+
+namespace strata::gateway {
+
+struct Continue {};
+using StageOutcome = std::variant<Continue, core::Error>;
+
+// One step of the request pipeline. Built once from config and shared by all
+// requests on all workers: keep per-request state in the Exchange, never in
+// the stage, and no locks.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view Name() const = 0;  // metrics label and config key
+  // Before the upstream call. An error ends the exchange with that error.
+  virtual boost::asio::awaitable<StageOutcome> OnRequest(core::Exchange& exchange, const http::Request& request) {
+    co_return Continue{};
+  }
+  // Exactly once however the exchange ended (refused, failed, answered, or the
+  // client left), after the client got its answer.
+  virtual boost::asio::awaitable<void> OnComplete(core::Exchange& exchange) { co_return; }
+};
+
+}  // namespace strata::gateway

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "gateway/stage.h"
+#include "store/write_behind.h"
+
+namespace strata::gateway {
+
+// Writes one inference record per exchange (who, which model and deployment,
+// every attempt, status, usage, cost, timings) through the store's
+// write-behind queue. A full queue makes this exchange wait: records are
+// never dropped. Content is not recorded yet (that comes with policy).
+class RecordStage final : public Stage {
+ public:
+  explicit RecordStage(store::WriteBehindQueue& queue) : queue_(queue) {}
+  std::string_view Name() const override { return "record"; }
+  boost::asio::awaitable<void> OnComplete(core::Exchange& exchange) override;
+
+ private:
+  store::WriteBehindQueue& queue_;
+};
+
+}  // namespace strata::gateway

@@ -1,0 +1,1 @@
+// The pricing module; see its public headers.

@@ -1,0 +1,226 @@
+#include "providers/openai/openai_compatible.h"
+
+#include <array>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/client.h"
+#include "http/server.h"
+#include "http/sse_decoder.h"
+#include "providers/upstream_error.h"
+
+namespace strata::providers {
+namespace {
+
+namespace beast_http = boost::beast::http;
+namespace json = boost::json;
+
+constexpr std::array<OpenAiPreset, 13> kPresets = {{
+    {"openai", "https://api.openai.com/v1"},
+    {"azure", "", true},
+    {"groq", "https://api.groq.com/openai/v1"},
+    {"together", "https://api.together.xyz/v1"},
+    {"mistral", "https://api.mistral.ai/v1"},
+    {"deepseek", "https://api.deepseek.com/v1"},
+    {"fireworks", "https://api.fireworks.ai/inference/v1"},
+    {"openrouter", "https://openrouter.ai/api/v1"},
+    {"vllm", "http://127.0.0.1:8000/v1", false, false},
+    {"ollama", "http://127.0.0.1:11434/v1", false, false},
+    {"llamacpp", "http://127.0.0.1:8080/v1", false, false},
+    {"lmstudio", "http://127.0.0.1:1234/v1", false, false},
+    {"openai-compatible", "", false, false},
+}};
+
+std::string_view PathFor(core::ApiFormat format) {
+  switch (format) {
+    case core::ApiFormat::kOpenAiCompletions: return "/completions";
+    case core::ApiFormat::kOpenAiEmbeddings: return "/embeddings";
+    default: return "/chat/completions";
+  }
+}
+
+// Each worker rotates its own key index: no counter shared across threads.
+std::size_t NextKeyIndex(std::size_t key_count) {
+  thread_local std::size_t counter = 0;
+  return key_count == 0 ? 0 : counter++ % key_count;
+}
+
+http::ClientRequest BuildRequest(const Deployment& deployment, core::ApiFormat format, std::string body,
+                                 std::string_view api_key) {
+  const OpenAiPreset preset = FindOpenAiPreset(deployment.provider).value_or(OpenAiPreset{});
+  std::string base = deployment.base_url.empty() ? std::string(preset.base_url) : deployment.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  http::ClientRequest request;
+  request.method = beast_http::verb::post;
+  request.url = base + std::string(PathFor(format));
+  if (preset.azure) {
+    request.url += "?api-version=" + (deployment.api_version.empty() ? std::string("2024-10-21") : deployment.api_version);
+    if (!api_key.empty()) request.headers.set("api-key", api_key);
+  } else if (!api_key.empty()) {
+    request.headers.set(beast_http::field::authorization, "Bearer " + std::string(api_key));
+  }
+  request.headers.set(beast_http::field::content_type, "application/json");
+  request.headers.set(beast_http::field::user_agent, "strata");
+  for (const auto& [name, value] : deployment.headers) request.headers.set(name, value);
+  request.body = std::move(body);
+  return request;
+}
+
+bool ClientAskedForUsage(const json::object& body) {
+  const auto* options = body.if_contains("stream_options");
+  if (options == nullptr || !options->is_object()) return false;
+  const auto* include = options->get_object().if_contains("include_usage");
+  return include != nullptr && include->is_bool() && include->get_bool();
+}
+
+std::uint64_t ReadCount(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr) return 0;
+  if (value->is_uint64()) return value->get_uint64();
+  if (value->is_int64() && value->get_int64() > 0) return static_cast<std::uint64_t>(value->get_int64());
+  return 0;
+}
+
+// Sends `request`, rotating keys on 429 when the deployment has several.
+template <class Send>
+auto WithKeyRotation(const Deployment& deployment, Send send) -> decltype(send(std::string_view())) {
+  const std::size_t keys = deployment.api_keys.size();
+  const std::size_t first = NextKeyIndex(keys);
+  for (std::size_t i = 0;; ++i) {
+    const std::string_view key = keys == 0 ? std::string_view() : deployment.api_keys[(first + i) % keys];
+    auto result = co_await send(key);
+    const bool rate_limited = !result && result.error().code() == core::ErrorCode::kRateLimited;
+    if (!rate_limited || i + 1 >= keys) co_return result;
+  }
+}
+
+}  // namespace
+
+std::optional<OpenAiPreset> FindOpenAiPreset(std::string_view provider) {
+  for (const OpenAiPreset& preset : kPresets) {
+    if (preset.name == provider) return preset;
+  }
+  return std::nullopt;
+}
+
+core::Usage UsageFromOpenAi(const json::value& usage) {
+  core::Usage result;
+  if (!usage.is_object()) return result;
+  const json::object& object = usage.get_object();
+  result.input_tokens = ReadCount(object, "prompt_tokens");
+  result.output_tokens = ReadCount(object, "completion_tokens");
+  if (const auto* details = object.if_contains("prompt_tokens_details"); details && details->is_object()) {
+    result.cached_input_tokens = ReadCount(details->get_object(), "cached_tokens");
+  }
+  if (const auto* details = object.if_contains("completion_tokens_details"); details && details->is_object()) {
+    result.reasoning_tokens = ReadCount(details->get_object(), "reasoning_tokens");
+  }
+  return result;
+}
+
+bool OpenAiCompatibleProvider::Speaks(core::ApiFormat format) const {
+  return format != core::ApiFormat::kAnthropicMessages;
+}
+
+asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deployment& deployment,
+                                                                     core::ApiFormat format,
+                                                                     const json::object& body) {
+  const std::string serialized = json::serialize(body);
+  co_return co_await WithKeyRotation(
+      deployment, [&](std::string_view key) -> asio::awaitable<core::Result<Answer>> {
+        http::ClientRequest request = BuildRequest(deployment, format, serialized, key);
+        core::Result<http::ClientResponse> response = co_await http::WorkerClient().Send(std::move(request));
+        if (!response) co_return response.error();
+        if (response->status != 200) {
+          co_return UpstreamHttpError(deployment.name, response->status, response->body, response->headers);
+        }
+        boost::system::error_code ec;
+        const json::value parsed = json::parse(response->body, ec);
+        if (ec || !parsed.is_object()) {
+          co_return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
+        }
+        Answer answer;
+        if (const auto* usage = parsed.get_object().if_contains("usage")) answer.usage = UsageFromOpenAi(*usage);
+        answer.body = std::move(response->body);
+        co_return answer;
+      });
+}
+
+asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& deployment, core::ApiFormat format,
+                                                            const json::object& body, EventSink& sink) {
+  const bool client_wants_usage = ClientAskedForUsage(body);
+  json::object upstream_body = body;
+  upstream_body["stream"] = true;
+  if (format == core::ApiFormat::kOpenAiChat || format == core::ApiFormat::kOpenAiCompletions) {
+    json::object options;
+    options["include_usage"] = true;
+    upstream_body["stream_options"] = std::move(options);
+  }
+  const std::string serialized = json::serialize(upstream_body);
+
+  StreamEnd end;
+  core::Result<http::ClientStream> opened = co_await WithKeyRotation(
+      deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientStream>> {
+        http::ClientRequest request = BuildRequest(deployment, format, serialized, key);
+        request.headers.set(beast_http::field::accept, "text/event-stream");
+        core::Result<http::ClientStream> stream = co_await http::WorkerClient().Open(std::move(request));
+        if (!stream || stream->status() == 200) co_return stream;
+        // An error answer: read it whole for the vendor's message.
+        std::string error_body;
+        while (error_body.size() < 64 * 1024) {
+          core::Result<std::string> piece = co_await stream->Read();
+          if (!piece || piece->empty()) break;
+          error_body += *piece;
+        }
+        co_return UpstreamHttpError(deployment.name, stream->status(), error_body, stream->headers());
+      });
+  if (!opened) {
+    end.status = opened.error();
+    co_return end;
+  }
+
+  http::SseDecoder decoder;
+  bool done = false;
+  while (!done) {
+    core::Result<std::string> piece = co_await opened->Read();
+    if (!piece) {
+      end.status = piece.error();
+      co_return end;
+    }
+    if (piece->empty()) {
+      end.status = core::Error::UpstreamUnavailable(deployment.name + " ended its stream before [DONE]");
+      co_return end;
+    }
+    for (const http::SseEvent& event : decoder.Feed(*piece)) {
+      if (event.data == "[DONE]") {
+        done = true;
+      } else {
+        boost::system::error_code ec;
+        const json::value chunk = json::parse(event.data, ec);
+        if (ec || !chunk.is_object()) {
+          end.status = core::Error::UpstreamRejected(deployment.name + " sent a stream chunk that is not JSON");
+          co_return end;
+        }
+        const json::object& object = chunk.get_object();
+        if (const auto* usage = object.if_contains("usage"); usage && usage->is_object()) {
+          end.usage = UsageFromOpenAi(*usage);
+          const auto* choices = object.if_contains("choices");
+          const bool usage_only = choices == nullptr || (choices->is_array() && choices->get_array().empty());
+          if (usage_only && !client_wants_usage) continue;  // we asked for it, not the client
+        }
+      }
+      core::Status sent = co_await sink.OnEvent(event.event, event.data);
+      end.delivered = true;
+      if (!sent) {
+        end.status = sent.error();  // the client left: stop reading, which closes the upstream
+        co_return end;
+      }
+      if (done) break;
+    }
+  }
+  end.status = core::Status();
+  co_return end;
+}
+
+}  // namespace strata::providers

@@ -1,0 +1,1 @@
+// The routing module; see its public headers.

@@ -1,0 +1,47 @@
+#include "gateway/defaults.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "gateway/catalog.h"
+
+namespace strata::gateway {
+namespace {
+
+EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    const auto it = values.find(std::string(name));
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+TEST(DefaultsTest, DemoModelIsAlwaysThereButNeverReplacesAConfiguredOne) {
+  GatewayOptions options;
+  AddDemoModel(options);
+  ASSERT_EQ(options.models.size(), 1u);
+  EXPECT_EQ(options.models[0].deployments[0].provider, "demo");
+  AddDemoModel(options);
+  EXPECT_EQ(options.models.size(), 1u);
+}
+
+TEST(DefaultsTest, VendorKeysInTheEnvironmentEnableThoseVendorsOnly) {
+  GatewayOptions options;
+  const auto enabled =
+      AddEnvironmentVendors(options, FakeEnvironment({{"OPENAI_API_KEY", "sk-o"}, {"GROQ_API_KEY", "gsk"},
+                                                     {"MISTRAL_API_KEY", ""}}));
+  EXPECT_EQ(enabled, (std::vector<std::string>{"openai", "groq"}));
+  Catalog catalog(options.models);
+  const auto openai = catalog.Plan("openai/gpt-4o");
+  ASSERT_EQ(openai.size(), 1u);
+  EXPECT_EQ(openai[0].upstream_model, "gpt-4o");
+  EXPECT_EQ(openai[0].deployment->api_keys, (std::vector<std::string>{"sk-o"}));
+  const auto bare = catalog.Plan("gpt-4o-mini");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0].upstream_model, "gpt-4o-mini");
+  EXPECT_EQ(catalog.Plan("groq/llama-3.3-70b")[0].upstream_model, "llama-3.3-70b");
+  EXPECT_TRUE(catalog.Plan("mistral/mistral-large").empty());  // an empty key enables nothing
+}
+
+}  // namespace
+}  // namespace strata::gateway
