@@ -7,6 +7,7 @@
 #include "gateway/gateway.h"
 #include "gateway/ops_endpoints.h"
 #include "observability/log.h"
+#include "pricing/price_table.h"
 #include "store/store.h"
 #include "store/write_behind.h"
 
@@ -61,8 +62,18 @@ int Serve(const ServeFlags& flags) {
     Log(Level::kWarn, "no auth.api_keys configured: anyone who can reach this address can use the gateway",
         {{"host", config.server.host}});
   }
+  pricing::PriceTable prices = pricing::PriceTable::Default();
+  if (!config.gateway.pricing_file.empty()) {
+    core::Result<pricing::PriceTable> overrides = pricing::PriceTable::LoadFile(config.gateway.pricing_file);
+    if (!overrides) {
+      Log(Level::kError, "cannot load prices", {{"error", overrides.error().message()}});
+      observability::ShutdownLogging();
+      return 2;
+    }
+    prices.Merge(*overrides);
+  }
   auto records = std::make_unique<store::WriteBehindQueue>(store->records(), config.store.write_behind);
-  gateway::Gateway gateway(config.gateway, records.get());
+  gateway::Gateway gateway(config.gateway, std::move(prices), records.get());
 
   http::Router router;
   gateway.AddRoutes(router);

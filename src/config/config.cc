@@ -9,6 +9,7 @@
 #include "config/yaml_reader.h"
 #include "providers/openai/openai_compatible.h"
 #include "providers/registry.h"
+#include "routing/strategies.h"
 
 namespace strata::config {
 namespace {
@@ -96,7 +97,10 @@ void ReadLog(Section& log, observability::LogOptions& options) {
   log.ReadString("file", options.file);
 }
 
-void ReadDeployment(Section& item, providers::Deployment& deployment) {
+// `position` is the deployment's index in its alias: the default priority,
+// so that deployments are tried in the order they are listed.
+void ReadDeployment(Section& item, providers::Deployment& deployment, int position) {
+  deployment.priority = position;
   item.ReadNonEmptyString("provider", deployment.provider);
   item.ReadNonEmptyString("model", deployment.model);
   item.ReadNonEmptyString("name", deployment.name);
@@ -121,7 +125,7 @@ void ReadDeployment(Section& item, providers::Deployment& deployment) {
   }
   if (!providers::IsKnownProvider(deployment.provider)) {
     item.Fail("provider", "names no known provider (openai, azure, groq, together, mistral, deepseek, fireworks, "
-                          "openrouter, vllm, ollama, llamacpp, lmstudio, openai-compatible, demo)");
+                          "openrouter, vllm, ollama, llamacpp, lmstudio, openai-compatible, anthropic, demo)");
     return;
   }
   if (!item.Has("model")) item.Fail("model", "is required");
@@ -129,7 +133,8 @@ void ReadDeployment(Section& item, providers::Deployment& deployment) {
   if (preset && preset->base_url.empty() && deployment.base_url.empty()) {
     item.Fail("base_url", "is required for provider '" + deployment.provider + "'");
   }
-  if (preset && preset->needs_key && deployment.api_keys.empty() && !item.Failed("api_key") &&
+  const bool needs_key = deployment.provider == "anthropic" || (preset && preset->needs_key);
+  if (needs_key && deployment.api_keys.empty() && !item.Failed("api_key") &&
       !item.Failed("api_keys")) {
     item.Fail("api_key", "is required for provider '" + deployment.provider + "' (or api_keys)");
   }
@@ -139,16 +144,47 @@ void ReadModel(Section& item, gateway::ModelAlias& alias) {
   item.ReadNonEmptyString("name", alias.name);
   if (!item.Has("name")) item.Fail("name", "is required");
   item.ReadStringList("fallbacks", alias.fallbacks);
+  item.Read("strategy", alias.strategy, [](std::string_view text) -> ParseOutcome<routing::Strategy> {
+    if (std::optional<routing::Strategy> strategy = routing::ParseStrategy(text)) return *strategy;
+    return MustBe{"one of priority, weighted_random, least_outstanding, lowest_latency"};
+  });
   item.ReadList("deployments", [&](Section& deployment_item) {
-    ReadDeployment(deployment_item, alias.deployments.emplace_back());
+    const int position = static_cast<int>(alias.deployments.size());
+    ReadDeployment(deployment_item, alias.deployments.emplace_back(), position);
   });
   if (alias.deployments.empty() && !item.Failed("deployments")) {
     item.Fail("deployments", "must list at least one deployment");
   }
 }
 
+void ReadBreaker(Section& breaker, routing::BreakerOptions& options) {
+  breaker.ReadInteger("failure_threshold", options.failure_threshold, 1, 1000);
+  breaker.Read("failure_ratio", options.failure_ratio, [](std::string_view text) -> ParseOutcome<double> {
+    char* end = nullptr;
+    const std::string copy(text);
+    const double ratio = std::strtod(copy.c_str(), &end);
+    if (copy.empty() || *end != '\0' || !(ratio > 0 && ratio <= 1)) return MustBe{"a number in (0, 1]"};
+    return ratio;
+  });
+  breaker.ReadInteger("window_size", options.window_size, 1, 10'000);
+  breaker.ReadDuration("window", options.window);
+  breaker.ReadInteger("min_requests", options.min_requests, 1, 10'000);
+  breaker.ReadDuration("cool_down", options.cool_down);
+  breaker.ReadDuration("max_cool_down", options.max_cool_down);
+}
+
+void ReadRetries(Section& retries, routing::RetryOptions& options) {
+  retries.ReadInteger("max_attempts", options.max_attempts, 1, 20);
+  retries.ReadInteger("max_attempts_per_deployment", options.max_attempts_per_deployment, 1, 20);
+  retries.ReadDuration("base_delay", options.base_delay, DurationFloor::kZeroAllowed);
+  retries.ReadDuration("max_delay", options.max_delay, DurationFloor::kZeroAllowed);
+  retries.ReadDuration("max_retry_after", options.max_retry_after, DurationFloor::kZeroAllowed);
+}
+
 void ReadRouting(Section& routing, gateway::GatewayOptions& options) {
-  routing.ReadInteger("max_attempts", options.max_attempts, 1, 20);
+  routing.ReadDuration("timeout", options.timeout);
+  routing.ReadSection("retries", [&](Section& retries) { ReadRetries(retries, options.retry); });
+  routing.ReadSection("breaker", [&](Section& breaker) { ReadBreaker(breaker, options.breaker); });
 }
 
 }  // namespace
@@ -172,6 +208,7 @@ core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view fi
     root.ReadSection("auth", [&](Section& section) { section.ReadStringList("api_keys", config.gateway.api_keys); });
     root.ReadList("models", [&](Section& item) { ReadModel(item, config.gateway.models.emplace_back()); });
     root.ReadSection("routing", [&](Section& section) { ReadRouting(section, config.gateway); });
+    root.ReadSection("pricing", [&](Section& section) { section.ReadReadableFile("file", config.gateway.pricing_file); });
   });
   if (!diagnostics.empty()) {
     return diagnostics.ToError();

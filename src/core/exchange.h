@@ -41,6 +41,7 @@ struct Exchange {
 
   // What routing did.
   std::string deployment;               // the one that answered
+  std::string upstream_model;           // the model id it was called with
   std::vector<std::string> tried;       // every attempt, in order
   std::optional<Clock::time_point> first_byte;  // first byte sent to the client
 

@@ -26,10 +26,6 @@ std::string Resolve(const std::string& upstream, std::string_view matched) {
 }  // namespace
 
 Catalog::Catalog(std::vector<ModelAlias> aliases) : aliases_(std::move(aliases)) {
-  for (ModelAlias& alias : aliases_) {
-    std::stable_sort(alias.deployments.begin(), alias.deployments.end(),
-                     [](const auto& a, const auto& b) { return a.priority < b.priority; });
-  }
   // Exact names win over patterns; among patterns the longest prefix wins.
   std::stable_sort(aliases_.begin(), aliases_.end(), [](const ModelAlias& a, const ModelAlias& b) {
     if (IsPattern(a.name) != IsPattern(b.name)) return !IsPattern(a.name);
@@ -44,8 +40,8 @@ const ModelAlias* Catalog::Find(std::string_view model) const {
   return nullptr;
 }
 
-std::vector<Candidate> Catalog::Plan(std::string_view model) const {
-  std::vector<Candidate> plan;
+std::vector<AliasRoute> Catalog::Routes(std::string_view model) const {
+  std::vector<AliasRoute> routes;
   std::set<const ModelAlias*> visited;
   std::vector<std::pair<const ModelAlias*, std::string>> queue;
   if (const ModelAlias* first = Find(model)) queue.emplace_back(first, std::string(model));
@@ -54,14 +50,15 @@ std::vector<Candidate> Catalog::Plan(std::string_view model) const {
     if (!visited.insert(alias).second) continue;
     const std::string_view matched =
         IsPattern(alias->name) ? MatchPattern(alias->name, requested).value_or(requested) : std::string_view(requested);
+    AliasRoute& route = routes.emplace_back(AliasRoute{alias, {}});
     for (const providers::Deployment& deployment : alias->deployments) {
-      plan.push_back({&deployment, Resolve(deployment.model, matched)});
+      route.candidates.push_back({&deployment, Resolve(deployment.model, matched)});
     }
     for (const std::string& fallback : alias->fallbacks) {
       if (const ModelAlias* next = Find(fallback)) queue.emplace_back(next, fallback);
     }
   }
-  return plan;
+  return routes;
 }
 
 std::vector<std::string> Catalog::Names() const {

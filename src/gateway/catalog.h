@@ -15,16 +15,23 @@ struct Candidate {
   std::string upstream_model;
 };
 
+// An alias a request may be served by, with its candidates.
+struct AliasRoute {
+  const ModelAlias* alias;
+  std::vector<Candidate> candidates;
+};
+
 // The aliases from config, looked up per request. Immutable after build, so
 // every worker reads it without locks.
 class Catalog {
  public:
   explicit Catalog(std::vector<ModelAlias> aliases);
 
-  // Deployments to try for `model`, in order: the alias's own (by priority,
-  // then as listed), then its fallbacks' (each alias visited once). Empty when
-  // nothing serves `model`.
-  std::vector<Candidate> Plan(std::string_view model) const;
+  // The aliases that may serve `model`: its own, then its fallbacks (each
+  // alias once, breadth first). Empty when nothing serves `model`.
+  std::vector<AliasRoute> Routes(std::string_view model) const;
+
+  const std::vector<ModelAlias>& aliases() const { return aliases_; }
 
   // The names clients may ask for: exact aliases, then patterns.
   std::vector<std::string> Names() const;

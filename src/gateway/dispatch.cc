@@ -1,8 +1,14 @@
 #include "gateway/dispatch.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "observability/log.h"
+#include "providers/anthropic/translate.h"
 #include "providers/registry.h"
 
 namespace strata::gateway {
@@ -12,10 +18,11 @@ namespace asio = boost::asio;
 namespace beast_http = boost::beast::http;
 namespace json = boost::json;
 
-// A vendor 400 means the request itself is wrong: another deployment would
-// refuse it too. Everything else (limits, outages, timeouts, a vendor
-// refusing our credentials) may succeed elsewhere.
-bool MayFallBack(const core::Error& error) { return error.code() != core::ErrorCode::kInvalidRequest; }
+using Clock = routing::Clock;
+
+std::chrono::milliseconds Millis(Clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
+}
 
 void SetRoutingHeaders(http::Response& response, const core::Exchange& exchange) {
   response.set("x-strata-deployment", exchange.deployment);
@@ -50,18 +57,59 @@ class ClientSink final : public providers::EventSink {
   bool started_ = false;
 };
 
+// An error in the client's own envelope: OpenAI's, or Anthropic's for /v1/messages.
+std::string ErrorBody(const core::Exchange& exchange, const core::Error& error) {
+  return exchange.format == core::ApiFormat::kAnthropicMessages ? providers::anthropic::MessagesErrorBody(error)
+                                                                : error.ToJson();
+}
+
+// Translates an OpenAI chat stream into Anthropic events on the way to the
+// client, for /v1/messages served by an OpenAI-compatible provider.
+class MessagesSink final : public providers::EventSink {
+ public:
+  MessagesSink(providers::EventSink& inner, providers::anthropic::MessagesStreamOptions options)
+      : inner_(inner), translator_(std::move(options)) {}
+
+  asio::awaitable<core::Status> OnEvent(std::string_view, std::string_view data) override {
+    core::Result<std::vector<http::SseEvent>> events = translator_.Feed(data);
+    if (!events) co_return events.error();
+    for (const http::SseEvent& event : *events) {
+      core::Status sent = co_await inner_.OnEvent(event.event, event.data);
+      if (!sent) co_return sent;
+    }
+    co_return core::Status();
+  }
+
+ private:
+  providers::EventSink& inner_;
+  providers::anthropic::ChatChunksToMessagesStream translator_;
+};
+
 asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder& responder,
                                       const core::Error& error) {
   if (responder.ClientGone()) {
     exchange.client_gone = true;
     co_return;
   }
-  // The OpenAI SDKs raise an APIError for a chunk carrying `error`.
+  // The OpenAI SDKs raise an APIError for a chunk carrying `error`; the
+  // Anthropic SDKs for an `error` event.
   observability::Log(observability::Level::kWarn, "upstream stream broke after it started",
                      {{"request_id", exchange.request_id}, {"deployment", exchange.deployment},
                       {"error", error.message()}});
-  const std::string envelope = error.ToJson();
-  if (co_await responder.SendEvent(envelope)) co_await responder.FinishEvents();
+  const bool anthropic = exchange.format == core::ApiFormat::kAnthropicMessages;
+  if (co_await responder.SendEvent(ErrorBody(exchange, error), anthropic ? "error" : "")) {
+    co_await responder.FinishEvents();
+  }
+}
+
+// Prices the exchange's usage at the called model's rates. Unknown models stay
+// unpriced (cost_usd empty), never silently free.
+std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::PriceTable& prices) {
+  const std::optional<pricing::ModelPrice> price = prices.Find(exchange.upstream_model);
+  if (!price) return std::nullopt;
+  const pricing::Cost cost = pricing::ComputeCost(*price, exchange.usage);
+  exchange.cost_usd = cost.usd();
+  return cost;
 }
 
 }  // namespace
@@ -70,52 +118,141 @@ asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& respo
                                 unsigned version) {
   exchange.status = error.HttpStatus();
   http::Response response = http::ErrorResponse(error, version);
+  response.body() = ErrorBody(exchange, error);
   if (!exchange.tried.empty()) response.set("x-strata-attempts", std::to_string(exchange.tried.size()));
   co_await responder.Send(std::move(response));
 }
 
-asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Candidate>& candidates, int max_attempts,
-                               http::Responder& responder) {
+WorkerRouting::WorkerRouting(const Catalog& catalog, const GatewayOptions& options, std::uint64_t seed)
+    : selector_(seed) {
+  for (const ModelAlias& alias : catalog.aliases()) {
+    for (const providers::Deployment& deployment : alias.deployments) {
+      routing::DeploymentStats& stats = stats_.emplace_back();
+      stats.name = deployment.name;
+      stats.weight = deployment.weight;
+      stats.priority = deployment.priority;
+      stats.max_concurrency = deployment.max_concurrency;
+      stats.breaker = routing::CircuitBreaker(options.breaker);
+      by_deployment_[&deployment] = &stats;
+    }
+  }
+}
+
+routing::DeploymentStats* WorkerRouting::StatsFor(const providers::Deployment* deployment) const {
+  return by_deployment_.at(deployment);
+}
+
+asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<AliasRoute>& routes,
+                               const GatewayOptions& options, const pricing::PriceTable& prices,
+                               WorkerRouting& routing, http::Responder& responder) {
   const unsigned version = 11;
-  core::Error last_error = core::Error::Unavailable("no deployment could serve '" + exchange.model + "'");
+  std::vector<routing::CandidateGroup> groups;
+  std::unordered_map<const routing::DeploymentStats*, const Candidate*> candidate_of;
+  for (const AliasRoute& route : routes) {
+    routing::CandidateGroup& group = groups.emplace_back();
+    group.alias = route.alias->name;
+    group.strategy = route.alias->strategy;
+    for (const Candidate& candidate : route.candidates) {
+      routing::DeploymentStats* stats = routing.StatsFor(candidate.deployment);
+      group.deployments.push_back(stats);
+      candidate_of[stats] = &candidate;
+    }
+  }
+  routing::AttemptPlan plan(std::move(groups), options.retry, routing.selector(), Clock::now() + options.timeout);
   ClientSink sink(exchange, responder, version);
-  for (const Candidate& candidate : candidates) {
-    if (static_cast<int>(exchange.tried.size()) >= max_attempts) break;
+  core::Error last_error = core::Error::Unavailable("no deployment could serve '" + exchange.model + "'");
+  while (true) {
+    core::Result<routing::Attempt> attempt = plan.Next(Clock::now());
+    if (!attempt) {
+      last_error = attempt.error();
+      break;
+    }
+    if (attempt->delay.count() > 0) {
+      asio::steady_timer backoff(co_await asio::this_coro::executor, attempt->delay);
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    const Candidate& candidate = *candidate_of.at(attempt->deployment);
     const providers::Deployment& deployment = *candidate.deployment;
     const std::shared_ptr<providers::Provider> provider = providers::ProviderFor(deployment.provider);
-    if (provider == nullptr || !provider->Speaks(exchange.format)) continue;
     exchange.tried.push_back(deployment.name);
     exchange.deployment = deployment.name;
+    // A provider that does not speak the client's format is reached through
+    // OpenAI chat, the one every provider speaks.
+    const bool translate = provider != nullptr && !provider->Speaks(exchange.format) &&
+                           exchange.format == core::ApiFormat::kAnthropicMessages &&
+                           provider->Speaks(core::ApiFormat::kOpenAiChat);
+    if (provider == nullptr || (!translate && !provider->Speaks(exchange.format))) {
+      last_error = core::Error::UpstreamRejected(deployment.name + " cannot serve this API");
+      plan.RecordFailure(last_error, false, Clock::now());
+      continue;
+    }
     exchange.body["model"] = candidate.upstream_model;
+    exchange.upstream_model = candidate.upstream_model;
+    const core::ApiFormat format = translate ? core::ApiFormat::kOpenAiChat : exchange.format;
+    json::object translated;
+    if (translate) {
+      core::Result<json::object> chat =
+          providers::anthropic::MessagesRequestToChat(exchange.body, candidate.upstream_model);
+      if (!chat) {
+        last_error = chat.error();
+        break;  // the request cannot be expressed: no deployment would do better
+      }
+      translated = std::move(*chat);
+    }
+    const json::object& body = translate ? translated : exchange.body;
+    const Clock::time_point started = Clock::now();
 
     if (exchange.stream) {
-      providers::StreamEnd end = co_await provider->Stream(deployment, exchange.format, exchange.body, sink);
+      MessagesSink to_messages(sink, {exchange.model, 0});
+      providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
+      providers::StreamEnd end = co_await provider->Stream(deployment, format, body, target);
       exchange.usage = end.usage;
-      if (end.status) co_return;
+      Account(exchange, prices);
+      if (end.status) {
+        const auto first_byte = exchange.first_byte.value_or(Clock::now());
+        plan.RecordSuccess(Millis(first_byte - started), Clock::now());
+        co_return;
+      }
       last_error = end.status.error();
+      // A client that left is not the deployment's failure: leaving the attempt
+      // unrecorded makes the plan count it as neutral.
+      if (!responder.ClientGone()) plan.RecordFailure(last_error, end.delivered, Clock::now());
       if (end.delivered) {
         co_await EndBrokenStream(exchange, responder, last_error);
         co_return;
       }
     } else {
-      core::Result<providers::Answer> answer = co_await provider->Call(deployment, exchange.format, exchange.body);
+      core::Result<providers::Answer> answer = co_await provider->Call(deployment, format, body);
+      if (answer && translate) {
+        boost::system::error_code ec;
+        json::value chat = json::parse(answer->body, ec);
+        if (ec || !chat.is_object()) {
+          answer = core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
+        } else {
+          answer->body = json::serialize(providers::anthropic::ChatResponseToMessages(chat.get_object(), exchange.model));
+        }
+      }
       if (answer) {
+        plan.RecordSuccess(Millis(Clock::now() - started), Clock::now());
         exchange.usage = answer->usage;
         exchange.status = 200;
-        exchange.first_byte = core::Exchange::Clock::now();
+        exchange.first_byte = Clock::now();
         http::Response response(beast_http::status::ok, version);
         response.set(beast_http::field::content_type, "application/json");
         SetRoutingHeaders(response, exchange);
+        if (const std::optional<pricing::Cost> cost = Account(exchange, prices)) {
+          response.set("x-strata-cost-usd", pricing::FormatUsd(cost->total_nano_usd()));
+        }
         response.body() = std::move(answer->body);
         if (!co_await responder.Send(std::move(response))) exchange.client_gone = true;
         co_return;
       }
       last_error = answer.error();
+      plan.RecordFailure(last_error, false, Clock::now());
     }
     observability::Log(observability::Level::kWarn, "upstream attempt failed",
                        {{"request_id", exchange.request_id}, {"deployment", deployment.name},
                         {"error", last_error.message()}});
-    if (!MayFallBack(last_error)) break;
   }
   exchange.deployment.clear();
   co_await SendError(exchange, responder, last_error, version);

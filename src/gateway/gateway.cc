@@ -1,9 +1,14 @@
 #include "gateway/gateway.h"
 
+#include <atomic>
+#include <random>
+#include <unordered_map>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "gateway/dispatch.h"
+#include "pricing/token_estimate.h"
 #include "gateway/stages/identify_stage.h"
 #include "gateway/stages/record_stage.h"
 
@@ -14,7 +19,7 @@ namespace asio = boost::asio;
 namespace beast_http = boost::beast::http;
 namespace json = boost::json;
 
-// The field each OpenAI endpoint cannot do without.
+// The field each endpoint cannot do without.
 std::string_view RequiredField(core::ApiFormat format) {
   switch (format) {
     case core::ApiFormat::kOpenAiCompletions: return "prompt";
@@ -25,7 +30,7 @@ std::string_view RequiredField(core::ApiFormat format) {
 
 // Parses the body once into the exchange; the checks are the ones every
 // provider relies on. The rest is the vendor's to judge.
-core::Status ParseOpenAiBody(core::ApiFormat format, std::string_view text, core::Exchange& exchange) {
+core::Status ParseBody(core::ApiFormat format, std::string_view text, core::Exchange& exchange) {
   boost::system::error_code ec;
   json::value parsed = json::parse(text, ec);
   if (ec) return core::Error::InvalidRequest("the request body is not valid JSON: " + ec.message());
@@ -41,8 +46,15 @@ core::Status ParseOpenAiBody(core::ApiFormat format, std::string_view text, core
   if (field == nullptr || field->is_null()) {
     return core::Error::InvalidRequest("'" + std::string(required) + "' is required", std::string(required));
   }
-  if (format == core::ApiFormat::kOpenAiChat && (!field->is_array() || field->get_array().empty())) {
+  const bool chat_like = format == core::ApiFormat::kOpenAiChat || format == core::ApiFormat::kAnthropicMessages;
+  if (chat_like && (!field->is_array() || field->get_array().empty())) {
     return core::Error::InvalidRequest("'messages' must be a non-empty array", "messages");
+  }
+  if (format == core::ApiFormat::kAnthropicMessages) {
+    const json::value* max_tokens = exchange.body.if_contains("max_tokens");
+    if (max_tokens == nullptr || !(max_tokens->is_int64() || max_tokens->is_uint64()) || max_tokens->to_number<double>() < 1) {
+      return core::Error::InvalidRequest("'max_tokens' must be a positive integer", "max_tokens");
+    }
   }
   if (const json::value* stream = exchange.body.if_contains("stream"); stream != nullptr && !stream->is_null()) {
     if (!stream->is_bool()) return core::Error::InvalidRequest("'stream' must be a boolean", "stream");
@@ -70,10 +82,15 @@ http::Response JsonResponse(const json::value& body, unsigned version) {
   return response;
 }
 
+std::atomic<std::uint64_t> next_generation{1};
+
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, store::WriteBehindQueue* records)
-    : options_(std::move(options)), catalog_(options_.models) {
+Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, store::WriteBehindQueue* records)
+    : generation_(next_generation.fetch_add(1)),
+      options_(std::move(options)),
+      catalog_(options_.models),
+      prices_(std::move(prices)) {
   stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys));
   if (records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*records));
 }
@@ -81,17 +98,30 @@ Gateway::Gateway(GatewayOptions options, store::WriteBehindQueue* records)
 void Gateway::AddRoutes(http::Router& router) {
   const auto openai = [this](core::ApiFormat format) {
     return [this, format](const http::Request& request, http::Responder& responder) {
-      return HandleOpenAi(format, request, responder);
+      return HandleInference(format, request, responder);
     };
   };
   router.Add(beast_http::verb::post, "/v1/chat/completions", openai(core::ApiFormat::kOpenAiChat));
   router.Add(beast_http::verb::post, "/v1/completions", openai(core::ApiFormat::kOpenAiCompletions));
   router.Add(beast_http::verb::post, "/v1/embeddings", openai(core::ApiFormat::kOpenAiEmbeddings));
+  router.Add(beast_http::verb::post, "/v1/messages", openai(core::ApiFormat::kAnthropicMessages));
+  router.Add(beast_http::verb::post, "/v1/messages/count_tokens",
+             [this](const http::Request& request, http::Responder& responder) {
+               return HandleCountTokens(request, responder);
+             });
   const auto models = [this](const http::Request& request, http::Responder& responder) {
     return HandleModels(request, responder);
   };
   router.Add(beast_http::verb::get, "/v1/models", models);
   router.Add(beast_http::verb::get, "/v1/models/{id}", models);
+}
+
+WorkerRouting& Gateway::RoutingOfThisWorker() {
+  // Keyed by generation, not address: a later gateway may reuse this one's address.
+  thread_local std::unordered_map<std::uint64_t, std::unique_ptr<WorkerRouting>> per_gateway;
+  std::unique_ptr<WorkerRouting>& routing = per_gateway[generation_];
+  if (!routing) routing = std::make_unique<WorkerRouting>(catalog_, options_, std::random_device{}());
+  return *routing;
 }
 
 asio::awaitable<bool> Gateway::Admit(core::Exchange& exchange, const http::Request& request,
@@ -112,28 +142,46 @@ asio::awaitable<void> Gateway::Complete(core::Exchange& exchange) {
 
 // Identify runs before the body is parsed: a caller without a valid key
 // learns nothing about what the API would accept.
-asio::awaitable<void> Gateway::HandleOpenAi(core::ApiFormat format, const http::Request& request,
-                                            http::Responder& responder) {
+asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const http::Request& request,
+                                               http::Responder& responder) {
   core::Exchange exchange;
   exchange.request_id = responder.request_id();
   exchange.format = format;
   if (co_await Admit(exchange, request, responder)) {
-    core::Status parsed = ParseOpenAiBody(format, request.body(), exchange);
-    std::vector<Candidate> candidates;
-    if (parsed) candidates = catalog_.Plan(exchange.model);
+    core::Status parsed = ParseBody(format, request.body(), exchange);
+    std::vector<AliasRoute> routes;
+    if (parsed) routes = catalog_.Routes(exchange.model);
     if (!parsed) {
       co_await SendError(exchange, responder, parsed.error(), request.version());
-    } else if (candidates.empty()) {
+    } else if (routes.empty()) {
       co_await SendError(exchange, responder,
                          core::Error(core::ErrorCode::kNotFound,
                                      "the model '" + exchange.model + "' does not exist on this gateway", "model"),
                          request.version());
     } else {
-      co_await Dispatch(exchange, candidates, options_.max_attempts, responder);
+      co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder);
     }
   }
   exchange.client_gone = exchange.client_gone || responder.ClientGone();
   co_await Complete(exchange);
+}
+
+// An estimate (docs/PRICING.md), the same whichever provider would serve the
+// model: asking a vendor would put a network call, and its cost, on a request
+// that exists to avoid one.
+asio::awaitable<void> Gateway::HandleCountTokens(const http::Request& request, http::Responder& responder) {
+  core::Exchange exchange;
+  exchange.request_id = responder.request_id();
+  exchange.format = core::ApiFormat::kAnthropicMessages;
+  if (!co_await Admit(exchange, request, responder)) co_return;
+  core::Status parsed = ParseBody(core::ApiFormat::kAnthropicMessages, request.body(), exchange);
+  if (!parsed && parsed.error().param() != "max_tokens") {  // count_tokens takes no max_tokens
+    co_await SendError(exchange, responder, parsed.error(), request.version());
+    co_return;
+  }
+  json::object count;
+  count["input_tokens"] = pricing::EstimateRequestInputTokens(exchange.body);
+  co_await responder.Send(JsonResponse(count, request.version()));
 }
 
 asio::awaitable<void> Gateway::HandleModels(const http::Request& request, http::Responder& responder) {

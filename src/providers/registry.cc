@@ -1,5 +1,6 @@
 #include "providers/registry.h"
 
+#include "providers/anthropic/anthropic_provider.h"
 #include "providers/local/demo.h"
 #include "providers/openai/openai_compatible.h"
 
@@ -8,7 +9,9 @@ namespace strata::providers {
 std::shared_ptr<Provider> ProviderFor(std::string_view provider) {
   static const auto openai = std::make_shared<OpenAiCompatibleProvider>();
   static const auto demo = std::make_shared<DemoProvider>();
+  static const auto anthropic = std::make_shared<AnthropicProvider>();
   if (provider == "demo") return demo;
+  if (provider == "anthropic") return anthropic;
   if (FindOpenAiPreset(provider)) return openai;
   return nullptr;
 }

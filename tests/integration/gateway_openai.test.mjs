@@ -105,17 +105,17 @@ test('models are listed and retrieved', async () => {
   await assert.rejects(client.models.retrieve('nope'), OpenAI.NotFoundError);
 });
 
-test('a 503 from the first deployment falls back to the next', async () => {
+test('a 503 is retried once on its deployment, then falls back to the next', async () => {
   const { data, response } = await ask('flaky').withResponse();
   assert.equal(data.choices[0].message.content, 'Mock reply to: Hello gateway');
   assert.equal(response.headers.get('x-strata-deployment'), 'mock-healthy');
-  assert.equal(response.headers.get('x-strata-attempts'), '2');
+  assert.equal(response.headers.get('x-strata-attempts'), '3');
 });
 
 test('an alias whose deployments all fail falls back to another alias', async () => {
   const { response } = await ask('broken').withResponse();
   assert.equal(response.headers.get('x-strata-deployment'), 'mock-healthy');
-  assert.equal(response.headers.get('x-strata-attempts'), '2');
+  assert.equal(response.headers.get('x-strata-attempts'), '3');
 });
 
 test('a stream that fails before its first byte falls back too', async () => {
@@ -169,6 +169,34 @@ test('bad bodies get a 400 naming the field', async () => {
     assert.equal(response.status, 400, body);
     assert.equal((await response.json()).error.param, param, body);
   }
+});
+
+test('a breaker opens on repeated failures, refuses at once, then lets one probe through', async () => {
+  const gateway = await startStrata({ config: [
+    'server: {workers: 1}',
+    'routing:',
+    '  retries: {max_attempts_per_deployment: 1, max_attempts: 1}',
+    '  breaker: {failure_threshold: 2, cool_down: 1s}',
+    'models:',
+    '  - name: down',
+    '    deployments:',
+    deployment(failing, 'mock-503'),
+  ].join('\n') });
+  const post = () => fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST', body: JSON.stringify({ model: 'down', messages: [{ role: 'user', content: 'x' }] }) });
+  for (let i = 0; i < 2; i++) {
+    const failed = await post();
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers.get('x-strata-attempts'), '1', 'the upstream was called');
+  }
+  const refused = await post();
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get('x-strata-attempts'), null, 'open: no upstream call at all');
+  assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+  await new Promise((resolve) => setTimeout(resolve, 1200));  // past the cool-down
+  const probe = await post();
+  assert.equal(probe.headers.get('x-strata-attempts'), '1', 'half-open: one real request probes');
+  await gateway.stop();
 });
 
 test('every exchange is recorded, and the records survive a restart', async () => {

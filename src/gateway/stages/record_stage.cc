@@ -43,6 +43,7 @@ std::string Payload(const core::Exchange& exchange) {
   record["tenant"] = exchange.principal.tenant;
   record["model"] = exchange.model;
   record["deployment"] = exchange.deployment;
+  record["upstream_model"] = exchange.upstream_model;
   record["attempts"] = std::move(tried);
   record["stream"] = exchange.stream;
   record["status"] = exchange.status;

@@ -23,15 +23,17 @@ std::string ErrorOf(std::string_view yaml) {
 constexpr std::string_view kThreeProviders = R"(auth:
   api_keys: ["${STRATA_KEY}", second-key]
 routing:
-  max_attempts: 3
+  timeout: 30s
+  retries: {max_attempts: 3, base_delay: 100ms}
+  breaker: {failure_threshold: 2, cool_down: 10s}
 models:
   - name: smart
+    strategy: least_outstanding
     fallbacks: [cheap]
     deployments:
       - provider: openai
         model: gpt-4o
         api_key: ${OPENAI_API_KEY}
-        priority: 0
       - provider: azure
         name: azure-eu
         base_url: https://example.openai.azure.com/openai/deployments/gpt4o
@@ -52,11 +54,18 @@ TEST(GatewaySectionsTest, ReadsKeysAliasesDeploymentsAndFallbacks) {
   ASSERT_TRUE(config) << config.error().message();
   const gateway::GatewayOptions& gateway = config->gateway;
   EXPECT_EQ(gateway.api_keys, (std::vector<std::string>{"sk-1", "second-key"}));
-  EXPECT_EQ(gateway.max_attempts, 3);
+  EXPECT_EQ(gateway.timeout, std::chrono::seconds(30));
+  EXPECT_EQ(gateway.retry.max_attempts, 3);
+  EXPECT_EQ(gateway.retry.base_delay, std::chrono::milliseconds(100));
+  EXPECT_EQ(gateway.breaker.failure_threshold, 2);
+  EXPECT_EQ(gateway.breaker.cool_down, std::chrono::seconds(10));
   ASSERT_EQ(gateway.models.size(), 2u);
   const gateway::ModelAlias& smart = gateway.models[0];
   EXPECT_EQ(smart.name, "smart");
   EXPECT_EQ(smart.fallbacks, (std::vector<std::string>{"cheap"}));
+  EXPECT_EQ(smart.strategy, routing::Strategy::kLeastOutstanding);
+  EXPECT_EQ(gateway.models[1].strategy, routing::Strategy::kPriority);  // the default
+  EXPECT_EQ(smart.deployments[0].priority, 0);  // by default, the position in the list
   ASSERT_EQ(smart.deployments.size(), 2u);
   EXPECT_EQ(smart.deployments[0].name, "openai/gpt-4o");  // derived when not given
   EXPECT_EQ(smart.deployments[0].api_keys, (std::vector<std::string>{"sk-openai"}));
@@ -70,6 +79,12 @@ TEST(GatewaySectionsTest, ReadsKeysAliasesDeploymentsAndFallbacks) {
   EXPECT_EQ(azure.timeout, std::chrono::seconds(90));
   EXPECT_EQ(gateway.models[1].deployments[0].provider, "ollama");
   EXPECT_TRUE(gateway.models[1].deployments[0].api_keys.empty());  // local servers need none
+}
+
+TEST(GatewaySectionsTest, UnknownStrategyIsRefused) {
+  const std::string error =
+      ErrorOf("models:\n  - name: a\n    strategy: fastest\n    deployments:\n      - {provider: ollama, model: m}\n");
+  EXPECT_NE(error.find("strata.yaml:3: models[0].strategy must be one of priority"), std::string::npos) << error;
 }
 
 TEST(GatewaySectionsTest, UnknownProviderIsRefusedAtItsLine) {

@@ -32,15 +32,13 @@ TEST(DefaultsTest, VendorKeysInTheEnvironmentEnableThoseVendorsOnly) {
                                                      {"MISTRAL_API_KEY", ""}}));
   EXPECT_EQ(enabled, (std::vector<std::string>{"openai", "groq"}));
   Catalog catalog(options.models);
-  const auto openai = catalog.Plan("openai/gpt-4o");
+  const auto openai = catalog.Routes("openai/gpt-4o");
   ASSERT_EQ(openai.size(), 1u);
-  EXPECT_EQ(openai[0].upstream_model, "gpt-4o");
-  EXPECT_EQ(openai[0].deployment->api_keys, (std::vector<std::string>{"sk-o"}));
-  const auto bare = catalog.Plan("gpt-4o-mini");
-  ASSERT_EQ(bare.size(), 1u);
-  EXPECT_EQ(bare[0].upstream_model, "gpt-4o-mini");
-  EXPECT_EQ(catalog.Plan("groq/llama-3.3-70b")[0].upstream_model, "llama-3.3-70b");
-  EXPECT_TRUE(catalog.Plan("mistral/mistral-large").empty());  // an empty key enables nothing
+  EXPECT_EQ(openai[0].candidates[0].upstream_model, "gpt-4o");
+  EXPECT_EQ(openai[0].candidates[0].deployment->api_keys, (std::vector<std::string>{"sk-o"}));
+  EXPECT_EQ(catalog.Routes("gpt-4o-mini")[0].candidates[0].upstream_model, "gpt-4o-mini");
+  EXPECT_EQ(catalog.Routes("groq/llama-3.3-70b")[0].candidates[0].upstream_model, "llama-3.3-70b");
+  EXPECT_TRUE(catalog.Routes("mistral/mistral-large").empty());  // an empty key enables nothing
 }
 
 }  // namespace

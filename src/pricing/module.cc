@@ -1,1 +1,0 @@
-// The pricing module; see its public headers.

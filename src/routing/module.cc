@@ -1,1 +1,0 @@
-// The routing module; see its public headers.
