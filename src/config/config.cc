@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include "config/yaml_reader.h"
@@ -99,7 +100,7 @@ void ReadLog(Section& log, observability::LogOptions& options) {
 
 // `position` is the deployment's index in its alias: the default priority,
 // so that deployments are tried in the order they are listed.
-void ReadDeployment(Section& item, providers::Deployment& deployment, int position) {
+void ReadDeployment(Section& item, providers::Deployment& deployment, int position, std::set<std::string>& names) {
   deployment.priority = position;
   item.ReadNonEmptyString("provider", deployment.provider);
   item.ReadNonEmptyString("model", deployment.model);
@@ -118,6 +119,12 @@ void ReadDeployment(Section& item, providers::Deployment& deployment, int positi
   deployment.weight = static_cast<double>(weight);
   item.ReadDuration("timeout", deployment.timeout);
   if (deployment.name.empty()) deployment.name = deployment.provider + "/" + deployment.model;
+  // Within an alias, names tell attempts apart (x-strata-deployment, logs); the
+  // same name in two aliases means the same upstream, and is allowed.
+  if (!deployment.provider.empty() && !deployment.model.empty() && !names.insert(deployment.name).second) {
+    item.Fail(item.Has("name") ? "name" : "model",
+              "gives the deployment name '" + deployment.name + "', already used in this alias: give each a unique name");
+  }
 
   if (item.Failed("provider") || deployment.provider.empty()) {
     if (!item.Has("provider")) item.Fail("provider", "is required");
@@ -141,6 +148,7 @@ void ReadDeployment(Section& item, providers::Deployment& deployment, int positi
 }
 
 void ReadModel(Section& item, gateway::ModelAlias& alias) {
+  std::set<std::string> deployment_names;
   item.ReadNonEmptyString("name", alias.name);
   if (!item.Has("name")) item.Fail("name", "is required");
   item.ReadStringList("fallbacks", alias.fallbacks);
@@ -150,7 +158,7 @@ void ReadModel(Section& item, gateway::ModelAlias& alias) {
   });
   item.ReadList("deployments", [&](Section& deployment_item) {
     const int position = static_cast<int>(alias.deployments.size());
-    ReadDeployment(deployment_item, alias.deployments.emplace_back(), position);
+    ReadDeployment(deployment_item, alias.deployments.emplace_back(), position, deployment_names);
   });
   if (alias.deployments.empty() && !item.Failed("deployments")) {
     item.Fail("deployments", "must list at least one deployment");

@@ -10,8 +10,9 @@ struct EnvVendor {
   std::string_view key_variable;
 };
 
-constexpr std::array<EnvVendor, 7> kEnvVendors = {{
+constexpr std::array<EnvVendor, 8> kEnvVendors = {{
     {"openai", "OPENAI_API_KEY"},
+    {"anthropic", "ANTHROPIC_API_KEY"},
     {"groq", "GROQ_API_KEY"},
     {"mistral", "MISTRAL_API_KEY"},
     {"deepseek", "DEEPSEEK_API_KEY"},
@@ -20,9 +21,10 @@ constexpr std::array<EnvVendor, 7> kEnvVendors = {{
     {"openrouter", "OPENROUTER_API_KEY"},
 }};
 
-// OpenAI's model families, served without the "openai/" prefix.
+// Model families served without the "<vendor>/" prefix.
 constexpr std::array<std::string_view, 6> kOpenAiBarePrefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-",
                                                                  "text-embedding-"};
+constexpr std::array<std::string_view, 1> kAnthropicBarePrefixes = {"claude-"};
 
 ModelAlias PatternAlias(std::string_view pattern, std::string_view provider, std::string upstream_model,
                         std::string key) {
@@ -60,12 +62,14 @@ std::vector<std::string> AddEnvironmentVendors(GatewayOptions& options, const En
     if (!key || key->empty()) continue;
     enabled.emplace_back(vendor.provider);
     options.models.push_back(PatternAlias(std::string(vendor.provider) + "/*", vendor.provider, "{model}", *key));
-    if (vendor.provider == "openai") {
-      for (std::string_view prefix : kOpenAiBarePrefixes) {
+    const auto add_bare = [&](const auto& prefixes) {
+      for (std::string_view prefix : prefixes) {
         options.models.push_back(
-            PatternAlias(std::string(prefix) + "*", "openai", std::string(prefix) + "{model}", *key));
+            PatternAlias(std::string(prefix) + "*", vendor.provider, std::string(prefix) + "{model}", *key));
       }
-    }
+    };
+    if (vendor.provider == "openai") add_bare(kOpenAiBarePrefixes);
+    if (vendor.provider == "anthropic") add_bare(kAnthropicBarePrefixes);
   }
   return enabled;
 }

@@ -1,6 +1,7 @@
 #include "gateway/dispatch.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,6 +23,21 @@ using Clock = routing::Clock;
 
 std::chrono::milliseconds Millis(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
+}
+
+// Runs `call` but gives up after `limit`: the call is cancelled (its socket
+// operations abort and its connection is dropped, never pooled) and the
+// attempt fails as a timeout, so routing moves on.
+template <class T>
+asio::awaitable<core::Result<T>> WithinDeadline(asio::awaitable<core::Result<T>> call, std::chrono::milliseconds limit,
+                                                std::string_view deployment) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer deadline(co_await asio::this_coro::executor, limit);
+  std::variant<core::Result<T>, std::monostate> outcome =
+      co_await (std::move(call) || deadline.async_wait(asio::use_awaitable));
+  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  co_return core::Error::UpstreamTimeout(std::string(deployment) + " did not answer within " +
+                                         std::to_string(limit.count()) + " ms");
 }
 
 void SetRoutingHeaders(http::Response& response, const core::Exchange& exchange) {
@@ -49,6 +65,7 @@ class ClientSink final : public providers::EventSink {
   }
 
   bool started() const { return started_; }
+  bool* started_flag() { return &started_; }
 
  private:
   core::Exchange& exchange_;
@@ -100,6 +117,29 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
   if (co_await responder.SendEvent(ErrorBody(exchange, error), anthropic ? "error" : "")) {
     co_await responder.FinishEvents();
   }
+}
+
+// Ends a stream attempt that has produced no event within `limit`; once the
+// first event is out, only the client's idle timeout bounds the stream, since
+// a long generation is not a failure.
+asio::awaitable<providers::StreamEnd> StreamWithinFirstEventDeadline(asio::awaitable<providers::StreamEnd> stream,
+                                                                     const bool* started,
+                                                                     std::chrono::milliseconds limit,
+                                                                     std::string_view deployment) {
+  using namespace asio::experimental::awaitable_operators;
+  const auto watchdog = [](const bool* started, std::chrono::milliseconds limit) -> asio::awaitable<void> {
+    asio::steady_timer timer(co_await asio::this_coro::executor, limit);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!*started) co_return;
+    timer.expires_at(Clock::time_point::max());  // started in time: wait to be cancelled by the stream's end
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  };
+  std::variant<providers::StreamEnd, std::monostate> outcome = co_await (std::move(stream) || watchdog(started, limit));
+  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  providers::StreamEnd end;
+  end.status = core::Error::UpstreamTimeout(std::string(deployment) + " sent nothing within " +
+                                            std::to_string(limit.count()) + " ms");
+  co_return end;
 }
 
 // Prices the exchange's usage at the called model's rates. Unknown models stay
@@ -205,7 +245,9 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
     if (exchange.stream) {
       MessagesSink to_messages(sink, {exchange.model, 0});
       providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
-      providers::StreamEnd end = co_await provider->Stream(deployment, format, body, target);
+      const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
+      providers::StreamEnd end = co_await StreamWithinFirstEventDeadline(
+          provider->Stream(deployment, format, body, target), sink.started_flag(), limit, deployment.name);
       exchange.usage = end.usage;
       Account(exchange, prices);
       if (end.status) {
@@ -222,7 +264,9 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
         co_return;
       }
     } else {
-      core::Result<providers::Answer> answer = co_await provider->Call(deployment, format, body);
+      const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
+      core::Result<providers::Answer> answer =
+          co_await WithinDeadline(provider->Call(deployment, format, body), limit, deployment.name);
       if (answer && translate) {
         boost::system::error_code ec;
         json::value chat = json::parse(answer->body, ec);

@@ -8,18 +8,19 @@ import OpenAI from 'openai';
 import { startMockLlm, startStrata } from './harness.mjs';
 
 const KEY = 'sk-strata-test-key';
-let healthy, failing, rejecting, cutting, strata, client;
+let healthy, failing, rejecting, cutting, slow, strata, client;
 
 function deployment(mock, name) {
   return `      - {name: ${name}, provider: openai-compatible, base_url: "${mock.url}/v1", model: gpt-4o-mini}`;
 }
 
 before(async () => {
-  [healthy, failing, rejecting, cutting] = await Promise.all([
+  [healthy, failing, rejecting, cutting, slow] = await Promise.all([
     startMockLlm(),
     startMockLlm(['--fault', 'status:503']),
     startMockLlm(['--fault', 'status:400']),
     startMockLlm(['--fault', 'disconnect:2', '--chunks', '6']),
+    startMockLlm(['--latency-ms', '5000', '--first-byte-delay-ms', '5000']),
   ]);
   strata = await startStrata({
     config: [
@@ -48,12 +49,16 @@ before(async () => {
       '  - name: down',
       '    deployments:',
       deployment(failing, 'mock-503'),
+      '  - name: sluggish',
+      '    deployments:',
+      `      - {name: mock-slow, provider: openai-compatible, base_url: "${slow.url}/v1", model: m, timeout: 300ms}`,
+      deployment(healthy, 'mock-healthy'),
     ].join('\n'),
   });
   client = new OpenAI({ apiKey: KEY, baseURL: `${strata.url}/v1`, maxRetries: 0 });
 });
 after(async () => {
-  await Promise.all([strata?.stop(), healthy?.stop(), failing?.stop(), rejecting?.stop(), cutting?.stop()]);
+  await Promise.all([strata?.stop(), healthy?.stop(), failing?.stop(), rejecting?.stop(), cutting?.stop(), slow?.stop()]);
 });
 
 const ask = (model, extra = {}, options = {}) => client.chat.completions.create(
@@ -122,6 +127,18 @@ test('a stream that fails before its first byte falls back too', async () => {
   let text = '';
   for await (const chunk of await ask('flaky', { stream: true })) text += chunk.choices[0]?.delta?.content ?? '';
   assert.equal(text, 'Mock reply to: Hello gateway');
+});
+
+test('a deployment that does not answer within its timeout is abandoned for the next', async () => {
+  const started = Date.now();
+  const { data, response } = await ask('sluggish').withResponse();
+  assert.equal(data.choices[0].message.content, 'Mock reply to: Hello gateway');
+  assert.equal(response.headers.get('x-strata-deployment'), 'mock-healthy');
+  assert.equal(response.headers.get('x-strata-attempts'), '2');
+  assert.ok(Date.now() - started < 4500, 'the slow call was cancelled, not waited out');
+  let text = '';
+  for await (const chunk of await ask('sluggish', { stream: true })) text += chunk.choices[0]?.delta?.content ?? '';
+  assert.equal(text, 'Mock reply to: Hello gateway', 'a stream with no first event in time moves on too');
 });
 
 test('a vendor 400 is the request\'s fault: no fallback, the vendor message kept', async () => {

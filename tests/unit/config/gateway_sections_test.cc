@@ -81,6 +81,24 @@ TEST(GatewaySectionsTest, ReadsKeysAliasesDeploymentsAndFallbacks) {
   EXPECT_TRUE(gateway.models[1].deployments[0].api_keys.empty());  // local servers need none
 }
 
+TEST(GatewaySectionsTest, DeploymentNamesAreUniqueWithinAnAliasButMayRepeatAcrossAliases) {
+  const std::string error = ErrorOf(
+      "models:\n"
+      "  - name: a\n"
+      "    deployments:\n"
+      "      - {provider: ollama, model: m}\n"
+      "      - {provider: ollama, model: m}\n");
+  EXPECT_NE(error.find("strata.yaml:5: models[0].deployments[1].model gives the deployment name 'ollama/m', already used"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(ErrorOf("models:\n"
+                    "  - name: a\n"
+                    "    deployments: [{provider: ollama, model: m}]\n"
+                    "  - name: b\n"
+                    "    deployments: [{provider: ollama, model: m}]\n"),
+            "");
+}
+
 TEST(GatewaySectionsTest, UnknownStrategyIsRefused) {
   const std::string error =
       ErrorOf("models:\n  - name: a\n    strategy: fastest\n    deployments:\n      - {provider: ollama, model: m}\n");

@@ -39,6 +39,18 @@ TEST(DefaultsTest, VendorKeysInTheEnvironmentEnableThoseVendorsOnly) {
   EXPECT_EQ(catalog.Routes("gpt-4o-mini")[0].candidates[0].upstream_model, "gpt-4o-mini");
   EXPECT_EQ(catalog.Routes("groq/llama-3.3-70b")[0].candidates[0].upstream_model, "llama-3.3-70b");
   EXPECT_TRUE(catalog.Routes("mistral/mistral-large").empty());  // an empty key enables nothing
+  EXPECT_TRUE(catalog.Routes("claude-sonnet-4-5").empty());      // no Anthropic key here
+}
+
+TEST(DefaultsTest, AnthropicKeyServesClaudeModelsByNameAndPrefix) {
+  GatewayOptions options;
+  AddEnvironmentVendors(options, FakeEnvironment({{"ANTHROPIC_API_KEY", "sk-ant"}}));
+  Catalog catalog(options.models);
+  const auto bare = catalog.Routes("claude-sonnet-4-5");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0].candidates[0].deployment->provider, "anthropic");
+  EXPECT_EQ(bare[0].candidates[0].upstream_model, "claude-sonnet-4-5");
+  EXPECT_EQ(catalog.Routes("anthropic/claude-haiku-4-5")[0].candidates[0].upstream_model, "claude-haiku-4-5");
 }
 
 }  // namespace
