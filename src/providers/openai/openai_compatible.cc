@@ -8,6 +8,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "http/sse_decoder.h"
+#include "pricing/token_estimate.h"
 #include "providers/upstream_error.h"
 
 namespace strata::providers {
@@ -82,6 +83,44 @@ std::uint64_t ReadCount(const json::object& object, std::string_view key) {
   return 0;
 }
 
+// Appends the generated text of one choice (a whole message or a stream
+// delta): content, legacy completion text, and tool-call names and arguments.
+void CollectText(const json::object& choice, std::string& text) {
+  const auto append = [&text](const json::value* value) {
+    if (value != nullptr && value->is_string()) text.append(value->get_string());
+  };
+  append(choice.if_contains("text"));
+  for (std::string_view key : {"message", "delta"}) {
+    const json::value* part = choice.if_contains(key);
+    if (part == nullptr || !part->is_object()) continue;
+    append(part->get_object().if_contains("content"));
+    const json::value* calls = part->get_object().if_contains("tool_calls");
+    if (calls == nullptr || !calls->is_array()) continue;
+    for (const json::value& call : calls->get_array()) {
+      const json::value* function = call.is_object() ? call.get_object().if_contains("function") : nullptr;
+      if (function == nullptr || !function->is_object()) continue;
+      append(function->get_object().if_contains("name"));
+      append(function->get_object().if_contains("arguments"));
+    }
+  }
+}
+
+void CollectChoicesText(const json::object& answer, std::string& text) {
+  const json::value* choices = answer.if_contains("choices");
+  if (choices == nullptr || !choices->is_array()) return;
+  for (const json::value& choice : choices->get_array()) {
+    if (choice.is_object()) CollectText(choice.get_object(), text);
+  }
+}
+
+// When a vendor reports no usage (some local servers), a documented estimate
+// (pricing/token_estimate.h) marked as such: better than billing nothing.
+core::Usage EstimateIfMissing(const core::Usage& reported, bool reported_any, const json::object& request,
+                              std::string_view generated) {
+  if (reported_any) return reported;
+  return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), pricing::EstimateTokens(generated));
+}
+
 // Sends `request`, rotating keys on 429 when the deployment has several.
 template <class Send>
 auto WithKeyRotation(const Deployment& deployment, Send send) -> decltype(send(std::string_view())) {
@@ -141,7 +180,16 @@ asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deplo
           co_return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
         }
         Answer answer;
-        if (const auto* usage = parsed.get_object().if_contains("usage")) answer.usage = UsageFromOpenAi(*usage);
+        const auto* usage = parsed.get_object().if_contains("usage");
+        if (usage != nullptr && usage->is_object()) {
+          answer.usage = UsageFromOpenAi(*usage);
+        } else if (format != core::ApiFormat::kOpenAiEmbeddings) {
+          std::string generated;
+          CollectChoicesText(parsed.get_object(), generated);
+          answer.usage = EstimateIfMissing({}, false, body, generated);
+        } else {
+          answer.usage = pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(body), 0);
+        }
         answer.body = std::move(response->body);
         co_return answer;
       });
@@ -182,6 +230,8 @@ asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& de
 
   http::SseDecoder decoder;
   bool done = false;
+  bool usage_reported = false;
+  std::string generated;  // only for the estimate, when the vendor reports no usage
   while (!done) {
     core::Result<std::string> piece = co_await opened->Read();
     if (!piece) {
@@ -203,8 +253,10 @@ asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& de
           co_return end;
         }
         const json::object& object = chunk.get_object();
+        if (!usage_reported) CollectChoicesText(object, generated);
         if (const auto* usage = object.if_contains("usage"); usage && usage->is_object()) {
           end.usage = UsageFromOpenAi(*usage);
+          usage_reported = true;
           const auto* choices = object.if_contains("choices");
           const bool usage_only = choices == nullptr || (choices->is_array() && choices->get_array().empty());
           if (usage_only && !client_wants_usage) continue;  // we asked for it, not the client
@@ -219,6 +271,7 @@ asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& de
       if (done) break;
     }
   }
+  end.usage = EstimateIfMissing(end.usage, usage_reported, body, generated);
   end.status = core::Status();
   co_return end;
 }

@@ -1,0 +1,86 @@
+// Usage and cost: priced from what the vendor reports, estimated (and marked
+// so) when a vendor reports nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { startMockLlm, startStrata } from './harness.mjs';
+
+let mock, silent, strata, client;
+
+// An OpenAI-compatible upstream that never reports usage, as some local servers do.
+function startSilentVendor() {
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      const stream = JSON.parse(body).stream === true;
+      const base = { id: 'chatcmpl-silent', created: 1, model: 'local-model' };
+      if (!stream) {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ ...base, object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'Four words, no usage.' }, finish_reason: 'stop' }] }));
+        return;
+      }
+      response.setHeader('content-type', 'text/event-stream');
+      for (const piece of ['Four words,', ' no usage.']) {
+        response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk',
+          choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+      }
+      response.end('data: [DONE]\n\n');
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+before(async () => {
+  [mock, silent] = await Promise.all([startMockLlm(), startSilentVendor()]);
+  strata = await startStrata({
+    config: [
+      'models:',
+      '  - name: priced',
+      `    deployments: [{provider: openai-compatible, base_url: "${mock.url}/v1", model: gpt-4o-mini}]`,
+      '  - name: silent',
+      `    deployments: [{provider: openai-compatible, base_url: "http://127.0.0.1:${silent.address().port}/v1", model: local-model}]`,
+    ].join('\n'),
+  });
+  client = new OpenAI({ apiKey: 'x', baseURL: `${strata.url}/v1`, maxRetries: 0 });
+});
+after(async () => { await Promise.all([strata?.stop(), mock?.stop(), new Promise((r) => silent?.close(r))]); });
+
+test('the cost header is the reported usage at the model\'s list price', async () => {
+  const { data, response } = await client.chat.completions.create({
+    model: 'priced', messages: [{ role: 'user', content: 'What does this cost?' }] }).withResponse();
+  // gpt-4o-mini list prices: $0.15 per 1M input tokens, $0.60 per 1M output tokens.
+  const expected = (data.usage.prompt_tokens * 0.15 + data.usage.completion_tokens * 0.60) / 1e6;
+  assert.ok(Math.abs(Number(response.headers.get('x-strata-cost-usd')) - expected) < 1e-12,
+    `${response.headers.get('x-strata-cost-usd')} vs ${expected}`);
+});
+
+test('a model without a price has no cost header rather than a zero', async () => {
+  const { response } = await client.chat.completions.create({
+    model: 'silent', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+  assert.equal(response.headers.get('x-strata-cost-usd'), null);
+});
+
+test('usage a vendor does not report is estimated and recorded as estimated', async () => {
+  const other = await startStrata({ config: ['models:', '  - name: silent',
+    `    deployments: [{provider: openai-compatible, base_url: "http://127.0.0.1:${silent.address().port}/v1", model: local-model}]`].join('\n') });
+  const otherClient = new OpenAI({ apiKey: 'x', baseURL: `${other.url}/v1`, maxRetries: 0 });
+  const messages = [{ role: 'user', content: 'Please count the tokens of this sentence.' }];
+  await otherClient.chat.completions.create({ model: 'silent', messages });
+  for await (const chunk of await otherClient.chat.completions.create({ model: 'silent', messages, stream: true })) void chunk;
+  other.child.kill('SIGTERM');
+  assert.equal((await other.exited).code, 0);
+  const rows = execFileSync('sqlite3', [path.join(other.dir, 'data', 'strata.db'),
+    'select payload from inference_records order by seq'], { encoding: 'utf8' }).trim().split('\n').map(JSON.parse);
+  await other.stop();
+  assert.equal(rows.length, 2);
+  for (const row of rows) {
+    assert.equal(row.usage.estimated, true, JSON.stringify(row));
+    assert.ok(row.usage.input_tokens > 5 && row.usage.output_tokens >= 3, JSON.stringify(row.usage));
+  }
+  assert.equal(rows[0].usage.output_tokens, rows[1].usage.output_tokens, 'the same text, streamed or not');
+});
