@@ -55,6 +55,9 @@ int Serve(const ServeFlags& flags) {
           return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
         });
     for (const std::string& vendor : vendors) Log(Level::kInfo, "vendor enabled from the environment", {{"vendor", vendor}});
+    for (const std::string& local : gateway::AddLocalServers(config.gateway, std::chrono::milliseconds(300))) {
+      Log(Level::kInfo, "local model server found", {{"vendor", local}});
+    }
   }
   gateway::AddDemoModel(config.gateway);
   if (config.gateway.api_keys.empty() && config.server.host != "127.0.0.1" && config.server.host != "localhost" &&

@@ -2,6 +2,13 @@
 
 #include <array>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "http/client.h"
+#include "providers/openai/openai_compatible.h"
+
 namespace strata::gateway {
 namespace {
 
@@ -29,17 +36,51 @@ constexpr std::array<std::string_view, 1> kAnthropicBarePrefixes = {"claude-"};
 ModelAlias PatternAlias(std::string_view pattern, std::string_view provider, std::string upstream_model,
                         std::string key) {
   providers::Deployment deployment;
-  deployment.name = std::string(provider) + "/" + std::string(pattern);
+  // "openai/*" names itself; a bare pattern gets its vendor: "openai/gpt-*".
+  const std::string vendor_prefix = std::string(provider) + "/";
+  deployment.name = pattern.starts_with(vendor_prefix) ? std::string(pattern) : vendor_prefix + std::string(pattern);
   deployment.provider = provider;
   deployment.model = std::move(upstream_model);
-  deployment.api_keys.push_back(std::move(key));
+  if (!key.empty()) deployment.api_keys.push_back(std::move(key));
   ModelAlias alias;
   alias.name = std::string(pattern);
   alias.deployments.push_back(std::move(deployment));
   return alias;
 }
 
+constexpr std::array<std::string_view, 4> kLocalServers = {"ollama", "llamacpp", "vllm", "lmstudio"};
+
+boost::asio::awaitable<void> Probe(http::Client& client, std::string url, bool& answered) {
+  http::ClientRequest request;
+  request.method = boost::beast::http::verb::get;
+  request.url = std::move(url);
+  core::Result<http::ClientResponse> response = co_await client.Send(std::move(request));
+  answered = response && response->status == 200;
+}
+
 }  // namespace
+
+std::vector<std::string> AddLocalServers(GatewayOptions& options, std::chrono::milliseconds timeout) {
+  boost::asio::io_context io;
+  http::ClientOptions client_options;
+  client_options.connect_timeout = timeout;
+  client_options.first_byte_timeout = timeout;
+  client_options.idle_timeout = timeout;
+  http::Client client(io.get_executor(), client_options);
+  std::array<bool, kLocalServers.size()> answered{};
+  for (std::size_t i = 0; i < kLocalServers.size(); ++i) {
+    const std::string base(providers::FindOpenAiPreset(kLocalServers[i])->base_url);
+    boost::asio::co_spawn(io, Probe(client, base + "/models", answered[i]), boost::asio::detached);
+  }
+  io.run();
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < kLocalServers.size(); ++i) {
+    if (!answered[i]) continue;
+    found.emplace_back(kLocalServers[i]);
+    options.models.push_back(PatternAlias(std::string(kLocalServers[i]) + "/*", kLocalServers[i], "{model}", ""));
+  }
+  return found;
+}
 
 void AddDemoModel(GatewayOptions& options) {
   for (const ModelAlias& alias : options.models) {

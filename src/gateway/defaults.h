@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,5 +24,12 @@ void AddDemoModel(GatewayOptions& options);
 // text-embedding-*) and Anthropic's (claude-*) are served bare too. Returns
 // the vendors enabled, for the startup log.
 std::vector<std::string> AddEnvironmentVendors(GatewayOptions& options, const EnvironmentLookup& env);
+
+// The embedded default's local servers: each OpenAI-compatible server that
+// answers GET /v1/models on its usual loopback port within `timeout` (Ollama
+// 11434, llama.cpp 8080, vLLM 8000, LM Studio 1234) gets a "<vendor>/*"
+// pattern alias. Probes run in parallel, so start-up waits `timeout` at most.
+// Returns the vendors found, for the startup log.
+std::vector<std::string> AddLocalServers(GatewayOptions& options, std::chrono::milliseconds timeout);
 
 }  // namespace strata::gateway
