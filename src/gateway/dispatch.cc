@@ -25,17 +25,26 @@ std::chrono::milliseconds Millis(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
 }
 
-// Runs `call` but gives up after `limit`: the call is cancelled (its socket
-// operations abort and its connection is dropped, never pooled) and the
-// attempt fails as a timeout, so routing moves on.
+// Waits until the client leaves: the timer is cancelled by the responder's
+// OnClientGone callback. Returns at once if it already has.
+asio::awaitable<void> ClientLeaves(asio::steady_timer& gone, const http::Responder& responder) {
+  if (responder.ClientGone()) co_return;
+  co_await gone.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+// Runs `call`, but gives up after `limit` or as soon as the client leaves:
+// the call is then cancelled (its socket operations abort and its connection
+// is dropped, never pooled), so a vendor stops generating for nobody.
 template <class T>
-asio::awaitable<core::Result<T>> WithinDeadline(asio::awaitable<core::Result<T>> call, std::chrono::milliseconds limit,
-                                                std::string_view deployment) {
+asio::awaitable<core::Result<T>> Race(asio::awaitable<core::Result<T>> call, std::chrono::milliseconds limit,
+                                      asio::steady_timer& client_gone, const http::Responder& responder,
+                                      std::string_view deployment) {
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer deadline(co_await asio::this_coro::executor, limit);
-  std::variant<core::Result<T>, std::monostate> outcome =
-      co_await (std::move(call) || deadline.async_wait(asio::use_awaitable));
+  auto outcome = co_await (std::move(call) || deadline.async_wait(asio::use_awaitable) ||
+                           ClientLeaves(client_gone, responder));
   if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  if (outcome.index() == 2) co_return core::Error::Unavailable("the client disconnected");
   co_return core::Error::UpstreamTimeout(std::string(deployment) + " did not answer within " +
                                          std::to_string(limit.count()) + " ms");
 }
@@ -119,26 +128,28 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
   }
 }
 
-// Ends a stream attempt that has produced no event within `limit`; once the
-// first event is out, only the client's idle timeout bounds the stream, since
-// a long generation is not a failure.
-asio::awaitable<providers::StreamEnd> StreamWithinFirstEventDeadline(asio::awaitable<providers::StreamEnd> stream,
-                                                                     const bool* started,
-                                                                     std::chrono::milliseconds limit,
-                                                                     std::string_view deployment) {
+// A stream attempt ends when the client leaves, and also when it has produced
+// no event within `limit`; once the first event is out, only the client's idle
+// timeout bounds the stream, since a long generation is not a failure.
+asio::awaitable<providers::StreamEnd> RaceStream(asio::awaitable<providers::StreamEnd> stream, const bool* started,
+                                                 std::chrono::milliseconds limit, asio::steady_timer& client_gone,
+                                                 const http::Responder& responder, std::string_view deployment) {
   using namespace asio::experimental::awaitable_operators;
-  const auto watchdog = [](const bool* started, std::chrono::milliseconds limit) -> asio::awaitable<void> {
+  const auto first_event_deadline = [](const bool* started, std::chrono::milliseconds limit) -> asio::awaitable<void> {
     asio::steady_timer timer(co_await asio::this_coro::executor, limit);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (!*started) co_return;
     timer.expires_at(Clock::time_point::max());  // started in time: wait to be cancelled by the stream's end
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   };
-  std::variant<providers::StreamEnd, std::monostate> outcome = co_await (std::move(stream) || watchdog(started, limit));
+  auto outcome = co_await (std::move(stream) || first_event_deadline(started, limit) ||
+                           ClientLeaves(client_gone, responder));
   if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
   providers::StreamEnd end;
-  end.status = core::Error::UpstreamTimeout(std::string(deployment) + " sent nothing within " +
-                                            std::to_string(limit.count()) + " ms");
+  end.delivered = *started;
+  end.status = outcome.index() == 2 ? core::Error::Unavailable("the client disconnected")
+                                    : core::Error::UpstreamTimeout(std::string(deployment) + " sent nothing within " +
+                                                                   std::to_string(limit.count()) + " ms");
   co_return end;
 }
 
@@ -200,6 +211,11 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
   }
   routing::AttemptPlan plan(std::move(groups), options.retry, routing.selector(), Clock::now() + options.timeout);
   ClientSink sink(exchange, responder, version);
+  // Watch the client for the whole exchange, so that its leaving cancels the
+  // upstream call at once (Race) instead of at the next write.
+  asio::steady_timer client_gone(co_await asio::this_coro::executor, Clock::time_point::max());
+  responder.WatchClient();
+  responder.OnClientGone([&client_gone] { client_gone.cancel(); });
   core::Error last_error = core::Error::Unavailable("no deployment could serve '" + exchange.model + "'");
   while (true) {
     core::Result<routing::Attempt> attempt = plan.Next(Clock::now());
@@ -246,8 +262,9 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       MessagesSink to_messages(sink, {exchange.model, 0});
       providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
-      providers::StreamEnd end = co_await StreamWithinFirstEventDeadline(
-          provider->Stream(deployment, format, body, target), sink.started_flag(), limit, deployment.name);
+      providers::StreamEnd end = co_await RaceStream(provider->Stream(deployment, format, body, target),
+                                                     sink.started_flag(), limit, client_gone, responder,
+                                                     deployment.name);
       exchange.usage = end.usage;
       Account(exchange, prices);
       if (end.status) {
@@ -259,14 +276,14 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       // A client that left is not the deployment's failure: leaving the attempt
       // unrecorded makes the plan count it as neutral.
       if (!responder.ClientGone()) plan.RecordFailure(last_error, end.delivered, Clock::now());
-      if (end.delivered) {
+      if (end.delivered || responder.ClientGone()) {
         co_await EndBrokenStream(exchange, responder, last_error);
         co_return;
       }
     } else {
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
-      core::Result<providers::Answer> answer =
-          co_await WithinDeadline(provider->Call(deployment, format, body), limit, deployment.name);
+      core::Result<providers::Answer> answer = co_await Race(provider->Call(deployment, format, body), limit,
+                                                             client_gone, responder, deployment.name);
       if (answer && translate) {
         boost::system::error_code ec;
         json::value chat = json::parse(answer->body, ec);
@@ -292,6 +309,10 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
         co_return;
       }
       last_error = answer.error();
+      if (responder.ClientGone()) {
+        exchange.client_gone = true;  // nobody to answer; the attempt counts as neutral
+        co_return;
+      }
       plan.RecordFailure(last_error, false, Clock::now());
     }
     observability::Log(observability::Level::kWarn, "upstream attempt failed",

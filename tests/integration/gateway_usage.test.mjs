@@ -84,3 +84,30 @@ test('usage a vendor does not report is estimated and recorded as estimated', as
   }
   assert.equal(rows[0].usage.output_tokens, rows[1].usage.output_tokens, 'the same text, streamed or not');
 });
+
+test('a client leaving cancels the upstream call at once, streamed or not', async () => {
+  const slow = await startMockLlm(['--latency-ms', '4000', '--first-byte-delay-ms', '4000']);
+  const other = await startStrata({ config: ['models:', '  - name: slow',
+    `    deployments: [{provider: openai-compatible, base_url: "${slow.url}/v1", model: gpt-4o-mini}]`].join('\n') });
+  for (const stream of [false, true]) {
+    const controller = new AbortController();
+    const pending = fetch(`${other.url}/v1/chat/completions`, {
+      method: 'POST', signal: controller.signal,
+      body: JSON.stringify({ model: 'slow', stream, messages: [{ role: 'user', content: 'x' }] }) }).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort();
+    assert.equal(await pending, 'aborted');
+  }
+  assert.equal((await fetch(`${other.url}/healthz`)).status, 200);
+  other.child.kill('SIGTERM');
+  await other.exited;
+  const rows = execFileSync('sqlite3', [path.join(other.dir, 'data', 'strata.db'),
+    'select payload from inference_records order by seq'], { encoding: 'utf8' }).trim().split('\n').map(JSON.parse);
+  await Promise.all([other.stop(), slow.stop()]);
+  assert.equal(rows.length, 2);
+  for (const row of rows) {
+    assert.equal(row.client_gone, true);
+    // The vendor would have answered after 4 s: the call was abandoned when the client left.
+    assert.ok(row.latency_us < 3_000_000, `${row.latency_us} µs`);
+  }
+});
