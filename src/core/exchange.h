@@ -40,6 +40,7 @@ struct Exchange {
   bool stream = false;
 
   // What routing did.
+  std::string alias;                    // the configured alias that served (a bounded label)
   std::string deployment;               // the one that answered
   std::string upstream_model;           // the model id it was called with
   std::vector<std::string> tried;       // every attempt, in order

@@ -232,6 +232,7 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
     const std::shared_ptr<providers::Provider> provider = providers::ProviderFor(deployment.provider);
     exchange.tried.push_back(deployment.name);
     exchange.deployment = deployment.name;
+    exchange.alias = attempt->alias;
     // A provider that does not speak the client's format is reached through
     // OpenAI chat, the one every provider speaks.
     const bool translate = provider != nullptr && !provider->Speaks(exchange.format) &&

@@ -10,6 +10,7 @@
 #include "gateway/dispatch.h"
 #include "pricing/token_estimate.h"
 #include "gateway/stages/identify_stage.h"
+#include "gateway/stages/metrics_stage.h"
 #include "gateway/stages/record_stage.h"
 
 namespace strata::gateway {
@@ -92,6 +93,7 @@ Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, store::Writ
       catalog_(options_.models),
       prices_(std::move(prices)) {
   stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys));
+  stages_.push_back(std::make_unique<MetricsStage>());
   if (records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*records));
 }
 

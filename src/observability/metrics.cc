@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -139,6 +140,21 @@ Metric& Family<Metric>::With(const std::vector<std::string>& label_values) {
   if (it == children_.end()) {
     it = children_.emplace(label_values, MakeMetric<Metric>(bounds_)).first;
   }
+  return *it->second;
+}
+
+template <class Metric>
+Metric& Family<Metric>::WithCached(std::initializer_list<std::string_view> label_values) {
+  // One map per thread for all families of this metric type; the key starts
+  // with the family's address so families never collide.
+  thread_local std::unordered_map<std::string, Metric*> cache;
+  std::string key(reinterpret_cast<const char*>(this), sizeof(this));
+  for (std::string_view value : label_values) {
+    key += '\xff';  // cannot occur inside UTF-8 label values
+    key += value;
+  }
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(std::move(key), &With(label_values)).first;
   return *it->second;
 }
 

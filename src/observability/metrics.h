@@ -66,8 +66,15 @@ class Family {
   Family(std::string name, std::string help, std::vector<std::string> label_names,
          std::vector<double> bounds = {});
   // The child for these label values (same count and order as the label names).
+  // Takes the family's mutex: for per-request use, prefer WithCached.
   Metric& With(std::initializer_list<std::string_view> label_values);
   Metric& With(const std::vector<std::string>& label_values);
+  // The same child, found through a cache private to the calling thread, so
+  // the request path takes no lock shared across workers once a label set has
+  // been seen. Children are never removed, so cached references stay valid.
+  // Precondition: the registry outlives every thread that calls this (true of
+  // DefaultRegistry(), which is never destroyed).
+  Metric& WithCached(std::initializer_list<std::string_view> label_values);
 
   void Render(std::string& out, std::string_view type) const;
 

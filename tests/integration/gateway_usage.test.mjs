@@ -59,6 +59,27 @@ test('the cost header is the reported usage at the model\'s list price', async (
     `${response.headers.get('x-strata-cost-usd')} vs ${expected}`);
 });
 
+test('cost and token metrics add up to what the answers reported', async () => {
+  const metric = async (name) => {
+    const text = await (await fetch(`${strata.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const labels = 'alias="priced",deployment="openai-compatible/gpt-4o-mini"';
+  const costBefore = await metric(`strata_gateway_cost_usd_total{${labels}}`);
+  const inputBefore = await metric(`strata_gateway_tokens_total{${labels},kind="input"}`);
+  let cost = 0;
+  let input = 0;
+  for (const content of ['one', 'two words', 'and three words']) {
+    const { data, response } = await client.chat.completions.create({
+      model: 'priced', messages: [{ role: 'user', content }] }).withResponse();
+    cost += Number(response.headers.get('x-strata-cost-usd'));
+    input += data.usage.prompt_tokens;
+  }
+  assert.ok(Math.abs((await metric(`strata_gateway_cost_usd_total{${labels}}`)) - costBefore - cost) < 1e-12);
+  assert.equal((await metric(`strata_gateway_tokens_total{${labels},kind="input"}`)) - inputBefore, input);
+});
+
 test('a model without a price has no cost header rather than a zero', async () => {
   const { response } = await client.chat.completions.create({
     model: 'silent', messages: [{ role: 'user', content: 'x' }] }).withResponse();

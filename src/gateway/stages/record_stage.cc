@@ -42,6 +42,7 @@ std::string Payload(const core::Exchange& exchange) {
   record["key_id"] = exchange.principal.key_id;
   record["tenant"] = exchange.principal.tenant;
   record["model"] = exchange.model;
+  record["alias"] = exchange.alias;
   record["deployment"] = exchange.deployment;
   record["upstream_model"] = exchange.upstream_model;
   record["attempts"] = std::move(tried);

@@ -447,8 +447,8 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     const std::string_view method = request.method_string();
     const std::string status = std::to_string(status_);
     ServerMetrics& metrics = ServerMetrics::Get();
-    metrics.requests->With({route_, method, status}).Increment();
-    metrics.durations->With({route_, method, status}).Observe(static_cast<double>(elapsed.count()) / 1e6);
+    metrics.requests->WithCached({route_, method, status}).Increment();
+    metrics.durations->WithCached({route_, method, status}).Observe(static_cast<double>(elapsed.count()) / 1e6);
     if (observability::AccessLogEnabled()) {
       // The query string is left out: it may carry credentials.
       const std::string_view target = request.target();

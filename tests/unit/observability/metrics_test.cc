@@ -55,3 +55,28 @@ TEST(MetricsTest, ConcurrentIncrementsAreNotLost) {
 
 }  // namespace
 }  // namespace strata::observability
+
+namespace strata::observability {
+namespace {
+
+TEST(MetricsTest, CachedLookupsReachTheSameChildFromEveryThread) {
+  Registry registry;
+  auto& family = registry.AddCounter("test_cached_total", "t", {"route"});
+  auto& other = registry.AddCounter("test_other_total", "t", {"route"});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) family.WithCached({i % 2 == 0 ? "/a" : "/b"}).Increment();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  // Same labels, another family: another child. (On a thread that ends, as
+  // the cache must not outlive this test's registry.)
+  std::thread([&] { other.WithCached({"/a"}).Increment(7); }).join();
+  EXPECT_EQ(family.With({"/a"}).value(), 2000);
+  EXPECT_EQ(family.With({"/b"}).value(), 2000);
+  EXPECT_EQ(other.With({"/a"}).value(), 7);
+}
+
+}  // namespace
+}  // namespace strata::observability
