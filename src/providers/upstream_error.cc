@@ -48,4 +48,15 @@ core::Error UpstreamHttpError(std::string_view deployment, unsigned status, std:
   return error;
 }
 
+boost::asio::awaitable<core::Error> ReadErrorAnswer(std::string_view deployment, http::ClientStream& stream) {
+  constexpr std::size_t kMaxErrorBody = 64 * 1024;
+  std::string body;
+  while (body.size() < kMaxErrorBody) {
+    core::Result<std::string> piece = co_await stream.Read();
+    if (!piece || piece->empty()) break;
+    body += *piece;
+  }
+  co_return UpstreamHttpError(deployment, stream.status(), body, stream.headers());
+}
+
 }  // namespace strata::providers

@@ -2,9 +2,11 @@
 
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/fields.hpp>
 
 #include "core/error.h"
+#include "http/client.h"
 
 namespace strata::providers {
 
@@ -15,5 +17,9 @@ namespace strata::providers {
 // kept), any other 5xx kUpstreamUnavailable, anything else kUpstreamRejected.
 core::Error UpstreamHttpError(std::string_view deployment, unsigned status, std::string_view body,
                               const boost::beast::http::fields& headers);
+
+// The same for a streamed call whose answer is an error: reads its body (up
+// to 64 KiB) for the vendor's message.
+boost::asio::awaitable<core::Error> ReadErrorAnswer(std::string_view deployment, http::ClientStream& stream);
 
 }  // namespace strata::providers

@@ -6,6 +6,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "providers/anthropic/translate.h"
+#include "providers/key_rotation.h"
 #include "providers/upstream_error.h"
 
 namespace strata::providers {
@@ -17,17 +18,13 @@ namespace json = boost::json;
 constexpr std::string_view kDefaultBaseUrl = "https://api.anthropic.com";
 constexpr std::string_view kApiVersion = "2023-06-01";
 
-http::ClientRequest BuildRequest(const Deployment& deployment, std::string body) {
+http::ClientRequest BuildRequest(const Deployment& deployment, std::string body, std::string_view api_key) {
   std::string base = deployment.base_url.empty() ? std::string(kDefaultBaseUrl) : deployment.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   http::ClientRequest request;
   request.method = beast_http::verb::post;
   request.url = base + "/v1/messages";
-  // One key per call, rotated per worker; Anthropic deployments rarely have several.
-  thread_local std::size_t next_key = 0;
-  if (!deployment.api_keys.empty()) {
-    request.headers.set("x-api-key", deployment.api_keys[next_key++ % deployment.api_keys.size()]);
-  }
+  if (!api_key.empty()) request.headers.set("x-api-key", api_key);
   request.headers.set("anthropic-version", kApiVersion);
   request.headers.set(beast_http::field::content_type, "application/json");
   request.headers.set(beast_http::field::user_agent, "strata");
@@ -82,12 +79,17 @@ asio::awaitable<core::Result<Answer>> AnthropicProvider::Call(const Deployment& 
                                                               const json::object& body) {
   core::Result<json::object> request_body = MessagesBody(format, body);
   if (!request_body) co_return request_body.error();
-  core::Result<http::ClientResponse> response =
-      co_await http::WorkerClient().Send(BuildRequest(deployment, json::serialize(*request_body)));
+  const std::string serialized = json::serialize(*request_body);
+  core::Result<http::ClientResponse> response = co_await WithKeyRotation(
+      deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientResponse>> {
+        core::Result<http::ClientResponse> answer =
+            co_await http::WorkerClient().Send(BuildRequest(deployment, serialized, key));
+        if (answer && answer->status != 200) {
+          co_return UpstreamHttpError(deployment.name, answer->status, answer->body, answer->headers);
+        }
+        co_return answer;
+      });
   if (!response) co_return response.error();
-  if (response->status != 200) {
-    co_return UpstreamHttpError(deployment.name, response->status, response->body, response->headers);
-  }
   boost::system::error_code ec;
   const json::value parsed = json::parse(response->body, ec);
   if (ec || !parsed.is_object()) co_return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
@@ -110,21 +112,17 @@ asio::awaitable<StreamEnd> AnthropicProvider::Stream(const Deployment& deploymen
     co_return end;
   }
   (*request_body)["stream"] = true;
-  http::ClientRequest request = BuildRequest(deployment, json::serialize(*request_body));
-  request.headers.set(beast_http::field::accept, "text/event-stream");
-  core::Result<http::ClientStream> stream = co_await http::WorkerClient().Open(std::move(request));
+  const std::string serialized = json::serialize(*request_body);
+  core::Result<http::ClientStream> stream = co_await WithKeyRotation(
+      deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientStream>> {
+        http::ClientRequest request = BuildRequest(deployment, serialized, key);
+        request.headers.set(beast_http::field::accept, "text/event-stream");
+        core::Result<http::ClientStream> opened = co_await http::WorkerClient().Open(std::move(request));
+        if (!opened || opened->status() == 200) co_return opened;
+        co_return co_await ReadErrorAnswer(deployment.name, *opened);
+      });
   if (!stream) {
     end.status = stream.error();
-    co_return end;
-  }
-  if (stream->status() != 200) {
-    std::string error_body;
-    while (error_body.size() < 64 * 1024) {
-      core::Result<std::string> piece = co_await stream->Read();
-      if (!piece || piece->empty()) break;
-      error_body += *piece;
-    }
-    end.status = UpstreamHttpError(deployment.name, stream->status(), error_body, stream->headers());
     co_return end;
   }
 

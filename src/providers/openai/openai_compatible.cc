@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "http/sse_decoder.h"
 #include "pricing/token_estimate.h"
+#include "providers/key_rotation.h"
 #include "providers/upstream_error.h"
 
 namespace strata::providers {
@@ -39,12 +40,6 @@ std::string_view PathFor(core::ApiFormat format) {
     case core::ApiFormat::kOpenAiEmbeddings: return "/embeddings";
     default: return "/chat/completions";
   }
-}
-
-// Each worker rotates its own key index: no counter shared across threads.
-std::size_t NextKeyIndex(std::size_t key_count) {
-  thread_local std::size_t counter = 0;
-  return key_count == 0 ? 0 : counter++ % key_count;
 }
 
 http::ClientRequest BuildRequest(const Deployment& deployment, core::ApiFormat format, std::string body,
@@ -119,19 +114,6 @@ core::Usage EstimateIfMissing(const core::Usage& reported, bool reported_any, co
                               std::string_view generated) {
   if (reported_any) return reported;
   return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), pricing::EstimateTokens(generated));
-}
-
-// Sends `request`, rotating keys on 429 when the deployment has several.
-template <class Send>
-auto WithKeyRotation(const Deployment& deployment, Send send) -> decltype(send(std::string_view())) {
-  const std::size_t keys = deployment.api_keys.size();
-  const std::size_t first = NextKeyIndex(keys);
-  for (std::size_t i = 0;; ++i) {
-    const std::string_view key = keys == 0 ? std::string_view() : deployment.api_keys[(first + i) % keys];
-    auto result = co_await send(key);
-    const bool rate_limited = !result && result.error().code() == core::ErrorCode::kRateLimited;
-    if (!rate_limited || i + 1 >= keys) co_return result;
-  }
 }
 
 }  // namespace
@@ -214,14 +196,7 @@ asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& de
         request.headers.set(beast_http::field::accept, "text/event-stream");
         core::Result<http::ClientStream> stream = co_await http::WorkerClient().Open(std::move(request));
         if (!stream || stream->status() == 200) co_return stream;
-        // An error answer: read it whole for the vendor's message.
-        std::string error_body;
-        while (error_body.size() < 64 * 1024) {
-          core::Result<std::string> piece = co_await stream->Read();
-          if (!piece || piece->empty()) break;
-          error_body += *piece;
-        }
-        co_return UpstreamHttpError(deployment.name, stream->status(), error_body, stream->headers());
+        co_return co_await ReadErrorAnswer(deployment.name, *stream);
       });
   if (!opened) {
     end.status = opened.error();
