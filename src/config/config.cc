@@ -132,7 +132,7 @@ void ReadDeployment(Section& item, providers::Deployment& deployment, int positi
   }
   if (!providers::IsKnownProvider(deployment.provider)) {
     item.Fail("provider", "names no known provider (openai, azure, groq, together, mistral, deepseek, fireworks, "
-                          "openrouter, vllm, ollama, llamacpp, lmstudio, openai-compatible, anthropic, demo)");
+                          "openrouter, vllm, ollama, llamacpp, lmstudio, openai-compatible, anthropic, gemini, demo)");
     return;
   }
   if (!item.Has("model")) item.Fail("model", "is required");
@@ -140,7 +140,8 @@ void ReadDeployment(Section& item, providers::Deployment& deployment, int positi
   if (preset && preset->base_url.empty() && deployment.base_url.empty()) {
     item.Fail("base_url", "is required for provider '" + deployment.provider + "'");
   }
-  const bool needs_key = deployment.provider == "anthropic" || (preset && preset->needs_key);
+  const bool needs_key =
+      deployment.provider == "anthropic" || deployment.provider == "gemini" || (preset && preset->needs_key);
   if (needs_key && deployment.api_keys.empty() && !item.Failed("api_key") &&
       !item.Failed("api_keys")) {
     item.Fail("api_key", "is required for provider '" + deployment.provider + "' (or api_keys)");

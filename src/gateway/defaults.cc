@@ -17,9 +17,10 @@ struct EnvVendor {
   std::string_view key_variable;
 };
 
-constexpr std::array<EnvVendor, 8> kEnvVendors = {{
+constexpr std::array<EnvVendor, 9> kEnvVendors = {{
     {"openai", "OPENAI_API_KEY"},
     {"anthropic", "ANTHROPIC_API_KEY"},
+    {"gemini", "GEMINI_API_KEY"},
     {"groq", "GROQ_API_KEY"},
     {"mistral", "MISTRAL_API_KEY"},
     {"deepseek", "DEEPSEEK_API_KEY"},
@@ -32,6 +33,7 @@ constexpr std::array<EnvVendor, 8> kEnvVendors = {{
 constexpr std::array<std::string_view, 6> kOpenAiBarePrefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-",
                                                                  "text-embedding-"};
 constexpr std::array<std::string_view, 1> kAnthropicBarePrefixes = {"claude-"};
+constexpr std::array<std::string_view, 1> kGeminiBarePrefixes = {"gemini-"};
 
 ModelAlias PatternAlias(std::string_view pattern, std::string_view provider, std::string upstream_model,
                         std::string key) {
@@ -111,6 +113,7 @@ std::vector<std::string> AddEnvironmentVendors(GatewayOptions& options, const En
     };
     if (vendor.provider == "openai") add_bare(kOpenAiBarePrefixes);
     if (vendor.provider == "anthropic") add_bare(kAnthropicBarePrefixes);
+    if (vendor.provider == "gemini") add_bare(kGeminiBarePrefixes);
   }
   return enabled;
 }

@@ -17,11 +17,12 @@ using EnvironmentLookup = std::function<std::optional<std::string>(std::string_v
 void AddDemoModel(GatewayOptions& options);
 
 // The embedded default's vendors: for each vendor whose key is in the
-// environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY,
+// environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, GROQ_API_KEY,
 // MISTRAL_API_KEY, DEEPSEEK_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY,
 // OPENROUTER_API_KEY), a pattern alias "<vendor>/*" that passes the rest of
 // the name through; OpenAI's model names (gpt-*, o1*, o3*, o4*, chatgpt-*,
-// text-embedding-*) and Anthropic's (claude-*) are served bare too. Returns
+// text-embedding-*), Anthropic's (claude-*) and Gemini's (gemini-*) are served
+// bare too. Returns
 // the vendors enabled, for the startup log.
 std::vector<std::string> AddEnvironmentVendors(GatewayOptions& options, const EnvironmentLookup& env);
 

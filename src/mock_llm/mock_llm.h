@@ -10,9 +10,9 @@
 #include "mock_llm/fault.h"
 
 // `strata mock-llm`: a fake LLM vendor for tests and benchmarks. It speaks the
-// OpenAI (chat completions, completions, embeddings, models) and Anthropic
-// (messages, count_tokens, models) wire formats well enough for the official
-// SDKs, answers deterministically from the request, and injects latency and
+// OpenAI (chat completions, completions, embeddings, models), Anthropic
+// (messages, count_tokens, models) and Gemini (generateContent, its stream,
+// countTokens, models) wire formats well enough for the official SDKs, answers deterministically from the request, and injects latency and
 // faults on demand. docs/MOCK_LLM.md is the user's guide; the rules below are
 // the contract tests may rely on.
 //
@@ -61,6 +61,10 @@ struct MockLlmOptions {
 //   GET /v1/models, GET /v1/models/{id}           (OpenAI; Anthropic's shape for
 //                                                  models when anthropic-version is sent)
 //   POST /v1/messages, POST /v1/messages/count_tokens   (Anthropic)
+//   POST /v1beta/models/{model}:generateContent, …:streamGenerateContent,
+//   …:countTokens (also under /v1), GET /v1beta/models, GET /v1beta/models/{model}
+//                                                  (Gemini; its shape for /v1/models
+//                                                  when x-goog-api-key is sent)
 // The handlers share `options` and a fault counter; they are safe to run on
 // any number of io threads at once. The router keeps `options` alive.
 http::Router BuildMockLlmRouter(std::shared_ptr<const MockLlmOptions> options);

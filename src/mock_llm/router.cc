@@ -28,6 +28,13 @@ http::Router BuildMockLlmRouter(std::shared_ptr<const MockLlmOptions> options) {
   add(beast_http::verb::get, "/v1/models/{id}", &HandleGetModel);
   add(beast_http::verb::post, "/v1/messages", &HandleMessages);
   add(beast_http::verb::post, "/v1/messages/count_tokens", &HandleCountTokens);
+  // Gemini writes the method into the model's segment ("gemini-2.5-flash:generateContent"),
+  // so one pattern takes every call and the handler splits the segment. The
+  // @google/genai SDK calls the stable /v1 by default, others /v1beta.
+  add(beast_http::verb::get, "/v1beta/models", &HandleGeminiListModels);
+  add(beast_http::verb::get, "/v1beta/models/{model}", &HandleGeminiGetModel);
+  add(beast_http::verb::post, "/v1beta/models/{call}", &HandleGeminiModelCall);
+  add(beast_http::verb::post, "/v1/models/{call}", &HandleGeminiModelCall);
   return router;
 }
 

@@ -1,6 +1,7 @@
 #include "providers/registry.h"
 
 #include "providers/anthropic/anthropic_provider.h"
+#include "providers/gemini/gemini_provider.h"
 #include "providers/local/demo.h"
 #include "providers/openai/openai_compatible.h"
 
@@ -10,8 +11,10 @@ std::shared_ptr<Provider> ProviderFor(std::string_view provider) {
   static const auto openai = std::make_shared<OpenAiCompatibleProvider>();
   static const auto demo = std::make_shared<DemoProvider>();
   static const auto anthropic = std::make_shared<AnthropicProvider>();
+  static const auto gemini = std::make_shared<GeminiProvider>();
   if (provider == "demo") return demo;
   if (provider == "anthropic") return anthropic;
+  if (provider == "gemini") return gemini;
   if (FindOpenAiPreset(provider)) return openai;
   return nullptr;
 }

@@ -13,6 +13,7 @@
 
 #include "mock_llm/internal/anthropic.h"
 #include "mock_llm/internal/embeddings.h"
+#include "mock_llm/internal/gemini.h"
 #include "mock_llm/internal/openai.h"
 #include "mock_llm/internal/text.h"
 
@@ -27,7 +28,7 @@ constexpr std::uint64_t kMaxChunks = 65'536;
 constexpr std::uint64_t kMaxRetryAfterSeconds = 86'400;
 constexpr std::uint32_t kDefaultRetryAfterSeconds = 1;
 
-enum class Vendor { kOpenAi, kAnthropic };
+enum class Vendor { kOpenAi, kAnthropic, kGemini };
 
 // The request body parsed once into a bump allocator: the whole DOM is freed
 // at once when the handler ends, and small bodies never touch the heap.
@@ -41,9 +42,9 @@ class ParsedBody {
   const json::value& value() const { return value_; }
 
   core::Error Error(Vendor vendor) const {
-    std::string message = vendor == Vendor::kOpenAi
-        ? "We could not parse the JSON body of your request: "
-        : "There was an error parsing the body of your request: ";
+    std::string message = vendor == Vendor::kOpenAi      ? "We could not parse the JSON body of your request: "
+                          : vendor == Vendor::kAnthropic ? "There was an error parsing the body of your request: "
+                                                         : "Invalid JSON payload received. ";
     message += error_.message();
     return core::Error::InvalidRequest(std::move(message));
   }
@@ -125,7 +126,12 @@ asio::awaitable<void> SendJson(http::Responder& responder, const http::Request& 
 
 asio::awaitable<void> SendError(http::Responder& responder, const http::Request& request, Vendor vendor,
                                 const core::Error& error) {
-  std::string body = vendor == Vendor::kOpenAi ? openai::RenderError(error) : anthropic::RenderError(error);
+  std::string body;
+  switch (vendor) {
+    case Vendor::kOpenAi: body = openai::RenderError(error); break;
+    case Vendor::kAnthropic: body = anthropic::RenderError(error); break;
+    case Vendor::kGemini: body = gemini::RenderError(error); break;
+  }
   co_await SendJson(responder, request, error.HttpStatus(), std::move(body));
 }
 
@@ -147,8 +153,12 @@ asio::awaitable<bool> Preamble(const Context& context, Vendor vendor, const http
   if (fault.status != 0) {
     std::optional<std::uint32_t> retry_after = knobs.retry_after;
     if (!retry_after && fault.status == 429) retry_after = kDefaultRetryAfterSeconds;
-    std::string body = vendor == Vendor::kOpenAi ? openai::RenderStatusError(fault.status)
-                                                 : anthropic::RenderStatusError(fault.status);
+    std::string body;
+    switch (vendor) {
+      case Vendor::kOpenAi: body = openai::RenderStatusError(fault.status); break;
+      case Vendor::kAnthropic: body = anthropic::RenderStatusError(fault.status); break;
+      case Vendor::kGemini: body = gemini::RenderStatusError(fault.status); break;
+    }
     co_await SendJson(responder, request, fault.status, std::move(body), retry_after);
     co_return true;
   }
@@ -219,6 +229,35 @@ asio::awaitable<void> Stream(const Context& context, const http::Request& reques
   co_await responder.FinishEvents();
 }
 
+// Whether the query string of `target` holds `key=value` (Gemini's ?alt=sse).
+bool HasQueryParam(std::string_view target, std::string_view key, std::string_view value) {
+  const std::size_t question = target.find('?');
+  if (question == std::string_view::npos) return false;
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == key && pair.substr(equals + 1) == value) {
+      return true;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
+// Which vendor's SDK asks for /v1/models: the Anthropic SDK always sends
+// anthropic-version, Google's x-goog-api-key (or x-goog-api-client); the
+// OpenAI one sends neither.
+Vendor ModelsVendor(const http::Request& request) {
+  if (request.find("anthropic-version") != request.end()) return Vendor::kAnthropic;
+  if (request.find("x-goog-api-key") != request.end() || request.find("x-goog-api-client") != request.end()) {
+    return Vendor::kGemini;
+  }
+  return Vendor::kOpenAi;
+}
+
 }  // namespace
 
 Context::Context(std::shared_ptr<const MockLlmOptions> opts) : options(std::move(opts)) {
@@ -226,6 +265,7 @@ Context::Context(std::shared_ptr<const MockLlmOptions> opts) : options(std::move
   fault_ratio = std::isnan(options->fault_ratio) ? 0.0 : std::clamp(options->fault_ratio, 0.0, 1.0);
   openai_models = openai::RenderModelList(options->models);
   anthropic_models = anthropic::RenderModelList(options->models);
+  gemini_models = gemini::RenderModelList(options->models);
 }
 
 bool FaultHits(double ratio, std::uint64_t seed, std::uint64_t n) {
@@ -389,23 +429,22 @@ asio::awaitable<void> HandleCountTokens(Context& context, const http::Request& r
   co_await SendJson(responder, request, 200, std::move(*answer));
 }
 
-// The Anthropic SDK always sends anthropic-version; the OpenAI one never does.
 asio::awaitable<void> HandleListModels(Context& context, const http::Request& request, http::Responder& responder) {
-  const Vendor vendor =
-      request.find("anthropic-version") != request.end() ? Vendor::kAnthropic : Vendor::kOpenAi;
+  const Vendor vendor = ModelsVendor(request);
   const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
   if (!knobs) {
     co_await SendError(responder, request, vendor, knobs.error());
     co_return;
   }
   if (co_await Preamble(context, vendor, request, responder, *knobs)) co_return;
-  std::string body = vendor == Vendor::kOpenAi ? context.openai_models : context.anthropic_models;
+  std::string body = vendor == Vendor::kOpenAi      ? context.openai_models
+                     : vendor == Vendor::kAnthropic ? context.anthropic_models
+                                                    : context.gemini_models;
   co_await SendJson(responder, request, 200, std::move(body));
 }
 
 asio::awaitable<void> HandleGetModel(Context& context, const http::Request& request, http::Responder& responder) {
-  const Vendor vendor =
-      request.find("anthropic-version") != request.end() ? Vendor::kAnthropic : Vendor::kOpenAi;
+  const Vendor vendor = ModelsVendor(request);
   const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
   if (!knobs) {
     co_await SendError(responder, request, vendor, knobs.error());
@@ -413,8 +452,85 @@ asio::awaitable<void> HandleGetModel(Context& context, const http::Request& requ
   }
   if (co_await Preamble(context, vendor, request, responder, *knobs)) co_return;
   const std::string_view id = responder.PathParam("id");
-  std::string body = vendor == Vendor::kOpenAi ? openai::RenderModel(id) : anthropic::RenderModel(id);
+  std::string body = vendor == Vendor::kOpenAi      ? openai::RenderModel(id)
+                     : vendor == Vendor::kAnthropic ? anthropic::RenderModel(id)
+                                                    : gemini::RenderModel(id);
   co_await SendJson(responder, request, 200, std::move(body));
+}
+
+// The key (x-goog-api-key or ?key=) is not checked, like every key the mock gets.
+asio::awaitable<void> HandleGeminiModelCall(Context& context, const http::Request& request,
+                                            http::Responder& responder) {
+  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
+  if (!knobs) {
+    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
+    co_return;
+  }
+  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  const std::optional<gemini::ModelCall> call = gemini::SplitModelCall(responder.PathParam("call"));
+  const bool generate = call && call->method == "generateContent";
+  const bool stream = call && call->method == "streamGenerateContent";
+  if (!generate && !stream && !(call && call->method == "countTokens")) {
+    co_await SendError(responder, request, Vendor::kGemini,
+                       core::Error::NotFound("Method not found: POST /v1beta/models/" +
+                                             std::string(responder.PathParam("call"))));
+    co_return;
+  }
+  const ParsedBody body(request.body());
+  if (!generate && !stream) {
+    core::Result<std::string> answer = body.ok() ? gemini::RenderCountTokens(body.value()) : body.Error(Vendor::kGemini);
+    if (!answer) {
+      co_await SendError(responder, request, Vendor::kGemini, answer.error());
+      co_return;
+    }
+    co_await SendJson(responder, request, 200, std::move(*answer));
+    co_return;
+  }
+  core::Result<gemini::GeneratePlan> plan =
+      body.ok() ? gemini::PlanGenerate(body.value(), call->model, knobs->reply) : body.Error(Vendor::kGemini);
+  if (!plan) {
+    co_await SendError(responder, request, Vendor::kGemini, plan.error());
+    co_return;
+  }
+  const AnswerIds ids = Ids(responder);
+  const std::size_t pieces = PieceCount(plan->reply, knobs->chunks);
+  if (generate) {
+    co_await Answer(context, request, responder, *knobs, gemini::RenderGenerate(*plan, ids), pieces);
+  } else if (HasQueryParam(request.target(), "alt", "sse")) {
+    co_await Stream(context, request, responder, *knobs, gemini::RenderGenerateStream(*plan, ids, knobs->chunks));
+  } else {
+    // Without alt=sse Google streams one JSON array of responses; the mock
+    // sends the same array, whole.
+    std::string array = "[";
+    for (const SseEvent& event : gemini::RenderGenerateStream(*plan, ids, knobs->chunks)) {
+      if (array.size() > 1) array += ",\r\n";
+      array += event.data;
+    }
+    array += ']';
+    co_await Answer(context, request, responder, *knobs, std::move(array), pieces);
+  }
+}
+
+asio::awaitable<void> HandleGeminiListModels(Context& context, const http::Request& request,
+                                             http::Responder& responder) {
+  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
+  if (!knobs) {
+    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
+    co_return;
+  }
+  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  co_await SendJson(responder, request, 200, context.gemini_models);
+}
+
+asio::awaitable<void> HandleGeminiGetModel(Context& context, const http::Request& request,
+                                           http::Responder& responder) {
+  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
+  if (!knobs) {
+    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
+    co_return;
+  }
+  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  co_await SendJson(responder, request, 200, gemini::RenderModel(responder.PathParam("model")));
 }
 
 }  // namespace strata::mock_llm

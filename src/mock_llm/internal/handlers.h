@@ -12,7 +12,7 @@
 #include "mock_llm/mock_llm.h"
 
 // The coroutines behind each route: read the x-mock-* knobs, wait, inject the
-// fault, then answer with what openai.h / anthropic.h rendered. They use only
+// fault, then answer with what openai.h / anthropic.h / gemini.h rendered. They use only
 // the Responder interface, so tests can drive them without a server.
 namespace strata::mock_llm {
 
@@ -28,6 +28,7 @@ struct Context {
   double fault_ratio = 0;              // options->fault_ratio clamped to [0, 1]
   std::string openai_models;           // GET /v1/models bodies
   std::string anthropic_models;
+  std::string gemini_models;
   std::atomic<std::uint64_t> requests{0};  // POSTs that could take the run's fault
 };
 
@@ -61,5 +62,17 @@ asio::awaitable<void> HandleMessages(Context& context, const http::Request& requ
 asio::awaitable<void> HandleCountTokens(Context& context, const http::Request& request, http::Responder& responder);
 asio::awaitable<void> HandleListModels(Context& context, const http::Request& request, http::Responder& responder);
 asio::awaitable<void> HandleGetModel(Context& context, const http::Request& request, http::Responder& responder);
+// Gemini: POST /v1beta/models/{call} (and /v1/models/{call}, the stable
+// version the @google/genai SDK calls), where `call` is "<model>:<method>" (one
+// path segment, as Google writes it): generateContent, streamGenerateContent
+// (SSE with ?alt=sse, else the JSON array of responses) or countTokens.
+asio::awaitable<void> HandleGeminiModelCall(Context& context, const http::Request& request,
+                                            http::Responder& responder);
+// Gemini: GET /v1beta/models and GET /v1beta/models/{model}. (GET /v1/models
+// answers in Gemini's shape when the request carries x-goog-api-key.)
+asio::awaitable<void> HandleGeminiListModels(Context& context, const http::Request& request,
+                                             http::Responder& responder);
+asio::awaitable<void> HandleGeminiGetModel(Context& context, const http::Request& request,
+                                           http::Responder& responder);
 
 }  // namespace strata::mock_llm

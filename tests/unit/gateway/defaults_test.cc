@@ -42,6 +42,17 @@ TEST(DefaultsTest, VendorKeysInTheEnvironmentEnableThoseVendorsOnly) {
   EXPECT_TRUE(catalog.Routes("claude-sonnet-4-5").empty());      // no Anthropic key here
 }
 
+TEST(DefaultsTest, GeminiKeyServesGeminiModelsByNameAndPrefix) {
+  GatewayOptions options;
+  AddEnvironmentVendors(options, FakeEnvironment({{"GEMINI_API_KEY", "g-key"}}));
+  Catalog catalog(options.models);
+  const auto bare = catalog.Routes("gemini-2.5-flash");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0].candidates[0].deployment->provider, "gemini");
+  EXPECT_EQ(bare[0].candidates[0].upstream_model, "gemini-2.5-flash");
+  EXPECT_EQ(catalog.Routes("gemini/gemini-2.5-pro")[0].candidates[0].upstream_model, "gemini-2.5-pro");
+}
+
 TEST(DefaultsTest, AnthropicKeyServesClaudeModelsByNameAndPrefix) {
   GatewayOptions options;
   AddEnvironmentVendors(options, FakeEnvironment({{"ANTHROPIC_API_KEY", "sk-ant"}}));
