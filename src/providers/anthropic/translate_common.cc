@@ -11,30 +11,11 @@
 namespace strata::providers::anthropic {
 namespace detail {
 
-std::optional<std::uint64_t> Unsigned(const json::value& value) {
-  if (const std::uint64_t* u = value.if_uint64()) return *u;
-  if (const std::int64_t* i = value.if_int64()) {
-    if (*i >= 0) return static_cast<std::uint64_t>(*i);
-    return std::nullopt;
-  }
-  if (const double* d = value.if_double()) {
-    // 2^63 bounds the cast; anything larger is no token count anyway.
-    if (*d >= 0 && *d < 9.2e18 && std::floor(*d) == *d) return static_cast<std::uint64_t>(*d);
-  }
-  return std::nullopt;
-}
-
 std::uint64_t CountMember(const json::object* object, std::string_view key) {
   if (object == nullptr) return 0;
   const json::value* value = Member(*object, key);
   if (value == nullptr) return 0;
   return Unsigned(*value).value_or(0);
-}
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  core::AppendJsonEscaped(out, text);
-  out += '"';
 }
 
 std::string_view FinishReasonFor(std::string_view stop_reason, bool only_json_output) {
@@ -89,19 +70,6 @@ core::Usage NormalisedUsage(std::uint64_t input, std::uint64_t output, std::uint
   usage.cached_input_tokens = cache_read;
   usage.cache_write_tokens = cache_write;
   return usage;
-}
-
-std::int64_t NowUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Indexed(std::string_view base, std::size_t index) {
-  std::string out(base);
-  out += '[';
-  out += std::to_string(index);
-  out += ']';
-  return out;
 }
 
 }  // namespace detail
