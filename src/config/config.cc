@@ -167,7 +167,7 @@ void ReadModel(Section& item, gateway::ModelAlias& alias) {
 }
 
 void ReadBreaker(Section& breaker, routing::BreakerOptions& options) {
-  breaker.ReadInteger("failure_threshold", options.failure_threshold, 1, 1000);
+  breaker.ReadInteger("failure_threshold", options.failure_threshold, 0, 1000);  // 0: only the ratio trigger
   breaker.Read("failure_ratio", options.failure_ratio, [](std::string_view text) -> ParseOutcome<double> {
     char* end = nullptr;
     const std::string copy(text);

@@ -127,12 +127,16 @@ void AttemptPlan::Abandon() {
   records_.back().outcome = "cancelled";
 }
 
+// By name, not by stats object: the same deployment listed under an alias
+// and under its fallback is one upstream, and is not tried twice for it.
 bool AttemptPlan::Tried(const DeploymentStats* deployment) const {
-  return std::find(tried_.begin(), tried_.end(), deployment) != tried_.end();
+  return AttemptsOn(deployment) > 0;
 }
 
 int AttemptPlan::AttemptsOn(const DeploymentStats* deployment) const {
-  return static_cast<int>(std::count(tried_.begin(), tried_.end(), deployment));
+  return static_cast<int>(std::count_if(tried_.begin(), tried_.end(), [deployment](const DeploymentStats* tried) {
+    return tried == deployment || tried->name == deployment->name;
+  }));
 }
 
 core::Error AttemptPlan::StopError(Clock::time_point now) const {

@@ -114,3 +114,100 @@ export function parseRawResponse(raw) {
   const body = raw.slice(headEnd + 4);
   return { status, head, body };
 }
+
+// A TCP relay on loopback (port 0) in front of an upstream, for tests that must
+// see what the gateway does to its upstream connections: `requests` counts the
+// HTTP requests that went through, `connections` keeps per connection what the
+// upstream sent back (`fromUpstream`) and, once the gateway's side closed,
+// what had come back by then (`upstreamBytesAtClose`). `pointAt(port)` sends
+// new connections elsewhere and cuts the open ones; `pointAt(null)` resets
+// every new connection at once.
+export async function startTap(targetPort) {
+  const sockets = new Set();
+  const waiters = [];
+  const tap = {
+    target: targetPort,
+    requests: 0,
+    connections: [],
+    port: 0,
+    url: '',
+    // Resolves once `count` requests in all have gone through.
+    waitForRequests(count) {
+      if (tap.requests >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ test: () => tap.requests >= count, resolve }));
+    },
+    // Resolves once `connection` was closed by the gateway's side.
+    waitForClose(connection) {
+      if (connection.closedAt !== null) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ test: () => connection.closedAt !== null, resolve }));
+    },
+    pointAt(port) {
+      tap.target = port;
+      for (const socket of sockets) reset(socket);
+      sockets.clear();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+  const reset = (socket) => {
+    if (socket.destroyed) return;
+    try { socket.resetAndDestroy(); } catch { socket.destroy(); }
+  };
+  const notify = () => {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i].test()) waiters.splice(i, 1)[0].resolve();
+    }
+  };
+  const server = net.createServer((client) => {
+    if (tap.target === null) {
+      client.on('error', () => {});
+      reset(client);
+      return;
+    }
+    const upstream = net.connect(tap.target, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    const connection = { fromGateway: '', fromUpstream: '', closedAt: null, upstreamBytesAtClose: null };
+    tap.connections.push(connection);
+    let unparsed = '';  // the gateway's bytes not yet framed into requests
+    client.on('data', (chunk) => {
+      connection.fromGateway += chunk.toString('latin1');
+      unparsed += chunk.toString('latin1');
+      for (;;) {  // one request: a head, then Content-Length bytes of body
+        const headEnd = unparsed.indexOf('\r\n\r\n');
+        if (headEnd < 0) break;
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(unparsed.slice(0, headEnd + 2))?.[1] ?? 0);
+        if (unparsed.length < headEnd + 4 + length) break;
+        unparsed = unparsed.slice(headEnd + 4 + length);
+        tap.requests++;
+      }
+      upstream.write(chunk);
+      notify();
+    });
+    upstream.on('data', (chunk) => {
+      connection.fromUpstream += chunk.toString('latin1');
+      client.write(chunk);
+    });
+    const clientClosed = () => {
+      if (connection.closedAt !== null) return;
+      connection.closedAt = Date.now();
+      connection.upstreamBytesAtClose = connection.fromUpstream.length;
+      notify();
+    };
+    client.on('end', () => { clientClosed(); upstream.end(); });
+    client.on('close', () => { clientClosed(); upstream.destroy(); sockets.delete(client); });
+    client.on('error', () => {});
+    upstream.on('end', () => client.end());
+    upstream.on('close', (hadError) => {
+      sockets.delete(upstream);
+      if (hadError) reset(client); else client.end();
+    });
+    upstream.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  tap.port = server.address().port;
+  tap.url = `http://127.0.0.1:${tap.port}`;
+  return tap;
+}
