@@ -71,7 +71,7 @@ class Responder {
 using Handler = std::function<asio::awaitable<void>(const Request&, Responder&)>;
 
 // Method + path → handler. Patterns are literal segments and `{name}`
-// placeholders that match one non-empty segment. The query string is ignored
+// segments, each matching one non-empty path segment. The query string is ignored
 // for matching. Built before the server starts; read-only afterwards.
 class Router {
  public:
