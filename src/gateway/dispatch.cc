@@ -73,8 +73,8 @@ class ClientSink final : public providers::EventSink {
     co_return co_await responder_.SendEvent(data, name);
   }
 
-  bool started() const { return started_; }
-  bool* started_flag() { return &started_; }
+  // Read by the first-event deadline, which must not fire once a stream started.
+  const bool* started_flag() const { return &started_; }
 
  private:
   core::Exchange& exchange_;
