@@ -12,6 +12,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/error.h"
+
 namespace strata::providers::json_fields {
 
 namespace json = boost::json;
@@ -53,6 +55,11 @@ std::optional<std::uint64_t> Unsigned(const json::value& value);
 void AppendJsonString(std::string& out, std::string_view text);
 
 std::int64_t NowUnixSeconds();
+
+// An invalid-request error naming its param: "messages[1].role: must be ...".
+inline core::Error Invalid(const std::string& param, std::string_view message) {
+  return core::Error::InvalidRequest(param + ": " + std::string(message), param);
+}
 
 // "messages[3].content[0]" and friends, for error params.
 std::string Indexed(std::string_view base, std::size_t index);

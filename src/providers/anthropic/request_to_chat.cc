@@ -12,14 +12,11 @@ namespace {
 namespace json = boost::json;
 using detail::ArrayMember;
 using detail::Indexed;
+using detail::Invalid;
 using detail::Member;
 using detail::ObjectMember;
 using detail::StringMember;
 using detail::TypeOf;
-
-core::Error Invalid(const std::string& param, std::string_view message) {
-  return core::Error::InvalidRequest(param + ": " + std::string(message), param);
-}
 
 json::object TextPart(std::string_view text) {
   json::object part;

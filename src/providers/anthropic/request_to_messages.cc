@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "providers/openai_chat.h"
 #include "providers/anthropic/translate.h"
 #include "providers/anthropic/translate_common.h"
 
@@ -16,6 +17,7 @@ namespace {
 namespace json = boost::json;
 using detail::ArrayMember;
 using detail::Indexed;
+using detail::Invalid;
 using detail::Member;
 using detail::ObjectMember;
 using detail::StringMember;
@@ -29,10 +31,6 @@ constexpr std::uint64_t kMediumThinkingBudget = 4096;
 constexpr std::uint64_t kHighThinkingBudget = 16384;
 
 constexpr std::array<std::string_view, 4> kImageMediaTypes = {"image/jpeg", "image/png", "image/gif", "image/webp"};
-
-core::Error Invalid(const std::string& param, std::string_view message) {
-  return core::Error::InvalidRequest(param + ": " + std::string(message), param);
-}
 
 // Copies the prompt-caching marker some clients put on OpenAI content parts
 // (LiteLLM's convention) onto the Anthropic block, where it means something.
@@ -339,32 +337,10 @@ core::Result<std::optional<double>> Number(const json::object& chat, std::string
 // into it; tool messages are user turns holding tool_result blocks.
 class Conversation {
  public:
-  core::Status Add(const json::array& messages) {
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      const std::string param = Indexed("messages", i);
-      const json::object* message = messages[i].if_object();
-      if (message == nullptr) return Invalid(param, "must be an object");
-      const std::string_view role = StringMember(*message, "role");
-      const json::value* content = message->if_contains("content");
-      const json::value& content_or_null = content != nullptr ? *content : null_;
-      core::Status added;
-      if (role == "system" || role == "developer") {
-        added = AddSystem(content_or_null, param + ".content");
-      } else if (role == "user") {
-        added = AddUser(content_or_null, param + ".content");
-      } else if (role == "assistant") {
-        added = AddAssistant(*message, param);
-      } else if (role == "tool") {
-        added = AddToolResult(*message, param);
-      } else if (role == "function") {
-        return Invalid(param + ".role", "the legacy 'function' role is not supported; use 'tool'");
-      } else {
-        return Invalid(param + ".role", "must be system, developer, user, assistant or tool");
-      }
-      if (!added) return added;
-    }
-    return {};
-  }
+  core::Status Add(const json::array& messages) { return openai_chat::AddChatMessages(messages, *this); }
+  // The walk calls AddSystem, AddUser, AddAssistant and AddToolResult below.
+  template <class C>
+  friend core::Status openai_chat::AddChatMessages(const json::array& messages, C& conversation);
 
   // The Anthropic `system`: a plain string when it is one uncached block.
   std::optional<json::value> System() const {

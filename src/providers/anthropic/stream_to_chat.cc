@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "providers/openai_chat.h"
 #include "providers/anthropic/translate.h"
 #include "providers/anthropic/translate_common.h"
 
@@ -208,22 +209,7 @@ std::vector<std::string> MessagesStreamToChatChunks::OnMessageStop() {
 }
 
 std::string MessagesStreamToChatChunks::Chunk(std::string_view delta_json, std::string_view finish_reason) const {
-  std::string chunk;
-  chunk.reserve(chunk_prefix_.size() + delta_json.size() + 96);
-  chunk += chunk_prefix_;
-  chunk += R"(,"choices":[{"index":0,"delta":)";
-  chunk += delta_json;
-  chunk += R"(,"logprobs":null,"finish_reason":)";
-  if (finish_reason.empty()) {
-    chunk += "null";
-  } else {
-    AppendJsonString(chunk, finish_reason);
-  }
-  chunk += "}]";
-  // With include_usage OpenAI writes "usage":null on every chunk but the last.
-  if (options_.include_usage) chunk += R"(,"usage":null)";
-  chunk += '}';
-  return chunk;
+  return openai_chat::Chunk(chunk_prefix_, 0, delta_json, finish_reason, options_.include_usage);
 }
 
 void MessagesStreamToChatChunks::MergeUsage(const json::object& usage) {

@@ -10,6 +10,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "providers/openai_chat.h"
 #include "providers/gemini/translate.h"
 #include "providers/gemini/translate_common.h"
 
@@ -19,16 +20,13 @@ namespace {
 namespace json = boost::json;
 using detail::ArrayMember;
 using detail::Indexed;
+using detail::Invalid;
 using detail::Member;
 using detail::ObjectMember;
 using detail::StringMember;
 using detail::TypeOf;
 
 constexpr int kMaxSchemaDepth = 32;
-
-core::Error Invalid(const std::string& param, std::string_view message) {
-  return core::Error::InvalidRequest(param + ": " + std::string(message), param);
-}
 
 json::object TextPart(std::string_view text) {
   json::object part;
@@ -362,32 +360,10 @@ core::Result<json::array> UserParts(const json::value& content, const std::strin
 // holding functionResponse parts.
 class Conversation {
  public:
-  core::Status Add(const json::array& messages) {
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      const std::string param = Indexed("messages", i);
-      const json::object* message = messages[i].if_object();
-      if (message == nullptr) return Invalid(param, "must be an object");
-      const std::string_view role = StringMember(*message, "role");
-      const json::value* content = message->if_contains("content");
-      const json::value& content_or_null = content != nullptr ? *content : null_;
-      core::Status added;
-      if (role == "system" || role == "developer") {
-        added = AddSystem(content_or_null, param + ".content");
-      } else if (role == "user") {
-        added = AddUser(content_or_null, param + ".content");
-      } else if (role == "assistant") {
-        added = AddAssistant(*message, param);
-      } else if (role == "tool") {
-        added = AddToolResult(*message, param);
-      } else if (role == "function") {
-        return Invalid(param + ".role", "the legacy 'function' role is not supported; use 'tool'");
-      } else {
-        return Invalid(param + ".role", "must be system, developer, user, assistant or tool");
-      }
-      if (!added) return added;
-    }
-    return {};
-  }
+  core::Status Add(const json::array& messages) { return openai_chat::AddChatMessages(messages, *this); }
+  // The walk calls AddSystem, AddUser, AddAssistant and AddToolResult below.
+  template <class C>
+  friend core::Status openai_chat::AddChatMessages(const json::array& messages, C& conversation);
 
   std::optional<json::object> SystemInstruction() const {
     if (system_.empty()) return std::nullopt;

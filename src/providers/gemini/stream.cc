@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "providers/openai_chat.h"
 #include "providers/gemini/translate.h"
 #include "providers/gemini/translate_common.h"
 
@@ -182,24 +183,7 @@ void GeminiStreamToChatChunks::OnCandidate(const json::object& candidate, std::s
 
 std::string GeminiStreamToChatChunks::Chunk(std::size_t index, std::string_view delta_json,
                                             std::string_view finish_reason) const {
-  std::string chunk;
-  chunk.reserve(chunk_prefix_.size() + delta_json.size() + 96);
-  chunk += chunk_prefix_;
-  chunk += R"(,"choices":[{"index":)";
-  chunk += std::to_string(index);
-  chunk += R"(,"delta":)";
-  chunk += delta_json;
-  chunk += R"(,"logprobs":null,"finish_reason":)";
-  if (finish_reason.empty()) {
-    chunk += "null";
-  } else {
-    AppendJsonString(chunk, finish_reason);
-  }
-  chunk += "}]";
-  // With include_usage OpenAI writes "usage":null on every chunk but the last.
-  if (options_.include_usage) chunk += R"(,"usage":null)";
-  chunk += '}';
-  return chunk;
+  return openai_chat::Chunk(chunk_prefix_, index, delta_json, finish_reason, options_.include_usage);
 }
 
 void GeminiStreamToChatChunks::MergeUsage(const json::object& usage) {
