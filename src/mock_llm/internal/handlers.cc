@@ -323,14 +323,28 @@ core::Result<Knobs> ReadKnobs(Context& context, const http::Request& request, bo
   return knobs;
 }
 
+namespace {
+
+// What every handler starts with: its knobs (a bad one is answered with
+// the vendor's error), then the latency and faults they ask for. Nothing when
+// the request has been answered already.
+asio::awaitable<std::optional<Knobs>> Begin(Context& context, Vendor vendor, const http::Request& request,
+                                            http::Responder& responder, bool eligible_for_run_fault = true) {
+  core::Result<Knobs> knobs = ReadKnobs(context, request, eligible_for_run_fault);
+  if (!knobs) {
+    co_await SendError(responder, request, vendor, knobs.error());
+    co_return std::nullopt;
+  }
+  if (co_await Preamble(context, vendor, request, responder, *knobs)) co_return std::nullopt;
+  co_return std::move(*knobs);
+}
+
+}  // namespace
+
 asio::awaitable<void> HandleChatCompletions(Context& context, const http::Request& request,
                                             http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kOpenAi, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kOpenAi, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kOpenAi, request, responder);
+  if (!knobs) co_return;
   const ParsedBody body(request.body());
   core::Result<openai::ChatPlan> plan =
       body.ok() ? openai::PlanChat(body.value(), knobs->reply) : body.Error(Vendor::kOpenAi);
@@ -348,12 +362,8 @@ asio::awaitable<void> HandleChatCompletions(Context& context, const http::Reques
 }
 
 asio::awaitable<void> HandleCompletions(Context& context, const http::Request& request, http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kOpenAi, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kOpenAi, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kOpenAi, request, responder);
+  if (!knobs) co_return;
   const ParsedBody body(request.body());
   core::Result<openai::CompletionPlan> plan =
       body.ok() ? openai::PlanCompletion(body.value(), knobs->reply) : body.Error(Vendor::kOpenAi);
@@ -372,12 +382,8 @@ asio::awaitable<void> HandleCompletions(Context& context, const http::Request& r
 }
 
 asio::awaitable<void> HandleEmbeddings(Context& context, const http::Request& request, http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kOpenAi, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kOpenAi, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kOpenAi, request, responder);
+  if (!knobs) co_return;
   const ParsedBody body(request.body());
   core::Result<std::string> answer = body.ok()
       ? RenderEmbeddings(body.value(), context.options->embedding_dimensions)
@@ -390,12 +396,8 @@ asio::awaitable<void> HandleEmbeddings(Context& context, const http::Request& re
 }
 
 asio::awaitable<void> HandleMessages(Context& context, const http::Request& request, http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kAnthropic, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kAnthropic, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kAnthropic, request, responder);
+  if (!knobs) co_return;
   const ParsedBody body(request.body());
   core::Result<anthropic::MessagePlan> plan =
       body.ok() ? anthropic::PlanMessage(body.value(), knobs->reply) : body.Error(Vendor::kAnthropic);
@@ -413,12 +415,8 @@ asio::awaitable<void> HandleMessages(Context& context, const http::Request& requ
 }
 
 asio::awaitable<void> HandleCountTokens(Context& context, const http::Request& request, http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kAnthropic, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kAnthropic, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kAnthropic, request, responder);
+  if (!knobs) co_return;
   const ParsedBody body(request.body());
   core::Result<std::string> answer =
       body.ok() ? anthropic::RenderCountTokens(body.value()) : body.Error(Vendor::kAnthropic);
@@ -431,12 +429,8 @@ asio::awaitable<void> HandleCountTokens(Context& context, const http::Request& r
 
 asio::awaitable<void> HandleListModels(Context& context, const http::Request& request, http::Responder& responder) {
   const Vendor vendor = ModelsVendor(request);
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
-  if (!knobs) {
-    co_await SendError(responder, request, vendor, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, vendor, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, vendor, request, responder, false);
+  if (!knobs) co_return;
   std::string body = vendor == Vendor::kOpenAi      ? context.openai_models
                      : vendor == Vendor::kAnthropic ? context.anthropic_models
                                                     : context.gemini_models;
@@ -445,12 +439,8 @@ asio::awaitable<void> HandleListModels(Context& context, const http::Request& re
 
 asio::awaitable<void> HandleGetModel(Context& context, const http::Request& request, http::Responder& responder) {
   const Vendor vendor = ModelsVendor(request);
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
-  if (!knobs) {
-    co_await SendError(responder, request, vendor, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, vendor, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, vendor, request, responder, false);
+  if (!knobs) co_return;
   const std::string_view id = responder.PathParam("id");
   std::string body = vendor == Vendor::kOpenAi      ? openai::RenderModel(id)
                      : vendor == Vendor::kAnthropic ? anthropic::RenderModel(id)
@@ -461,12 +451,8 @@ asio::awaitable<void> HandleGetModel(Context& context, const http::Request& requ
 // The key (x-goog-api-key or ?key=) is not checked, like every key the mock gets.
 asio::awaitable<void> HandleGeminiModelCall(Context& context, const http::Request& request,
                                             http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, true);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kGemini, request, responder);
+  if (!knobs) co_return;
   const std::optional<gemini::ModelCall> call = gemini::SplitModelCall(responder.PathParam("call"));
   const bool generate = call && call->method == "generateContent";
   const bool stream = call && call->method == "streamGenerateContent";
@@ -513,23 +499,15 @@ asio::awaitable<void> HandleGeminiModelCall(Context& context, const http::Reques
 
 asio::awaitable<void> HandleGeminiListModels(Context& context, const http::Request& request,
                                              http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kGemini, request, responder, false);
+  if (!knobs) co_return;
   co_await SendJson(responder, request, 200, context.gemini_models);
 }
 
 asio::awaitable<void> HandleGeminiGetModel(Context& context, const http::Request& request,
                                            http::Responder& responder) {
-  const core::Result<Knobs> knobs = ReadKnobs(context, request, false);
-  if (!knobs) {
-    co_await SendError(responder, request, Vendor::kGemini, knobs.error());
-    co_return;
-  }
-  if (co_await Preamble(context, Vendor::kGemini, request, responder, *knobs)) co_return;
+  const std::optional<Knobs> knobs = co_await Begin(context, Vendor::kGemini, request, responder, false);
+  if (!knobs) co_return;
   co_await SendJson(responder, request, 200, gemini::RenderModel(responder.PathParam("model")));
 }
 
