@@ -2,6 +2,13 @@
 
 namespace strata::providers::openai_chat {
 
+bool IncludeUsageRequested(const json::object& body) {
+  const json::object* options = json_fields::ObjectMember(body, "stream_options");
+  if (options == nullptr) return false;
+  const json::value* include = json_fields::Member(*options, "include_usage");
+  return include != nullptr && include->is_bool() && include->get_bool();
+}
+
 std::string Chunk(std::string_view prefix, std::size_t index, std::string_view delta_json,
                   std::string_view finish_reason, bool include_usage) {
   std::string chunk;

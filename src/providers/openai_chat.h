@@ -49,6 +49,10 @@ core::Status AddChatMessages(const json::array& messages, Conversation& conversa
   return {};
 }
 
+// Whether an OpenAI chat body asks for the final usage chunk of a stream
+// (`stream_options.include_usage: true`).
+bool IncludeUsageRequested(const json::object& body);
+
 // One `chat.completion.chunk`: `prefix` is the chunk's opening
 // (`{"id":…,"object":…,"created":…,"model":…`), then one choice with
 // `delta_json` and the finish reason (null when empty). With include_usage,

@@ -1,3 +1,4 @@
+#include "providers/openai_chat.h"
 #include "providers/anthropic/anthropic_provider.h"
 
 #include <boost/json/parse.hpp>
@@ -40,13 +41,6 @@ core::Result<json::object> MessagesBody(core::ApiFormat format, const json::obje
       model != nullptr && model->is_string() ? std::string_view(model->get_string()) : std::string_view();
   if (format == core::ApiFormat::kAnthropicMessages) return body;
   return anthropic::ChatRequestToMessages(body, upstream_model);
-}
-
-bool ClientAskedForUsage(const json::object& body) {
-  const auto* options = body.if_contains("stream_options");
-  if (options == nullptr || !options->is_object()) return false;
-  const auto* include = options->get_object().if_contains("include_usage");
-  return include != nullptr && include->is_bool() && include->get_bool();
 }
 
 // Usage as a native stream reports it: input at message_start, output at message_delta.
@@ -130,7 +124,7 @@ asio::awaitable<StreamEnd> AnthropicProvider::Stream(const Deployment& deploymen
   const json::value* model = body.if_contains("model");
   anthropic::MessagesStreamToChatChunks to_chat(anthropic::ChatChunkOptions{
       model != nullptr && model->is_string() ? std::string(model->get_string()) : deployment.model,
-      ClientAskedForUsage(body)});
+      openai_chat::IncludeUsageRequested(body)});
   http::SseDecoder decoder;
   bool done = false;
   while (!done) {

@@ -1,3 +1,4 @@
+#include "providers/openai_chat.h"
 #include "providers/gemini/gemini_provider.h"
 
 #include <cctype>
@@ -69,13 +70,6 @@ http::ClientRequest BuildRequest(const Deployment& deployment, std::string_view 
   for (const auto& [name, value] : deployment.headers) request.headers.set(name, value);
   request.body = std::move(body);
   return request;
-}
-
-bool ClientAskedForUsage(const json::object& body) {
-  const auto* options = body.if_contains("stream_options");
-  if (options == nullptr || !options->is_object()) return false;
-  const auto* include = options->get_object().if_contains("include_usage");
-  return include != nullptr && include->is_bool() && include->get_bool();
 }
 
 // The error a streamed call answered with. (ReadErrorAnswer classifies with
@@ -162,7 +156,7 @@ asio::awaitable<StreamEnd> GeminiProvider::Stream(const Deployment& deployment, 
 
   gemini::ChatChunkOptions options;
   options.client_model = model;
-  options.include_usage = ClientAskedForUsage(body);
+  options.include_usage = openai_chat::IncludeUsageRequested(body);
   gemini::GeminiStreamToChatChunks to_chat(std::move(options));
   http::SseDecoder decoder;
   while (true) {

@@ -4,6 +4,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "pricing/token_estimate.h"
+#include "providers/openai_chat.h"
+
 namespace strata::providers {
 namespace {
 
@@ -33,15 +36,9 @@ std::string_view LastUserText(const json::object& body) {
   return {};
 }
 
-// Rough, documented estimate: four bytes a token, at least one.
-std::uint64_t EstimateTokens(std::size_t bytes) { return bytes / 4 + 1; }
-
+// The demo has no tokenizer: the documented estimate, marked as such.
 core::Usage DemoUsage(const json::object& body, std::string_view reply) {
-  core::Usage usage;
-  usage.input_tokens = EstimateTokens(json::serialize(body.at("messages")).size());
-  usage.output_tokens = EstimateTokens(reply.size());
-  usage.estimated = true;
-  return usage;
+  return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(body), pricing::EstimateTokens(reply));
 }
 
 json::object UsageJson(const core::Usage& usage) {
@@ -137,15 +134,11 @@ asio::awaitable<StreamEnd> DemoProvider::Stream(const Deployment&, core::ApiForm
   json::object last = ChunkJson("chatcmpl-demo", model, created);
   last["choices"] = json::array{std::move(choice)};
   if (!co_await send(std::move(last))) co_return end;
-  const auto* options = body.if_contains("stream_options");
-  if (options != nullptr && options->is_object()) {
-    const auto* include = options->get_object().if_contains("include_usage");
-    if (include != nullptr && include->is_bool() && include->get_bool()) {
-      json::object usage_chunk = ChunkJson("chatcmpl-demo", model, created);
-      usage_chunk["choices"] = json::array();
-      usage_chunk["usage"] = UsageJson(end.usage);
-      if (!co_await send(std::move(usage_chunk))) co_return end;
-    }
+  if (openai_chat::IncludeUsageRequested(body)) {
+    json::object usage_chunk = ChunkJson("chatcmpl-demo", model, created);
+    usage_chunk["choices"] = json::array();
+    usage_chunk["usage"] = UsageJson(end.usage);
+    if (!co_await send(std::move(usage_chunk))) co_return end;
   }
   core::Status sent = co_await sink.OnEvent({}, "[DONE]");
   end.status = sent;

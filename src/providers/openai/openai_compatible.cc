@@ -1,3 +1,4 @@
+#include "providers/openai_chat.h"
 #include "providers/openai/openai_compatible.h"
 
 #include <array>
@@ -63,19 +64,10 @@ http::ClientRequest BuildRequest(const Deployment& deployment, core::ApiFormat f
   return request;
 }
 
-bool ClientAskedForUsage(const json::object& body) {
-  const auto* options = body.if_contains("stream_options");
-  if (options == nullptr || !options->is_object()) return false;
-  const auto* include = options->get_object().if_contains("include_usage");
-  return include != nullptr && include->is_bool() && include->get_bool();
-}
-
-std::uint64_t ReadCount(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return 0;
-  if (value->is_uint64()) return value->get_uint64();
-  if (value->is_int64() && value->get_int64() > 0) return static_cast<std::uint64_t>(value->get_int64());
-  return 0;
+// A token count: 0 when absent or not a non-negative integer.
+std::uint64_t Count(const json::object& object, std::string_view key) {
+  const json::value* value = json_fields::Member(object, key);
+  return value != nullptr ? json_fields::Unsigned(*value).value_or(0) : 0;
 }
 
 // Appends the generated text of one choice (a whole message or a stream
@@ -129,13 +121,13 @@ core::Usage UsageFromOpenAi(const json::value& usage) {
   core::Usage result;
   if (!usage.is_object()) return result;
   const json::object& object = usage.get_object();
-  result.input_tokens = ReadCount(object, "prompt_tokens");
-  result.output_tokens = ReadCount(object, "completion_tokens");
+  result.input_tokens = Count(object, "prompt_tokens");
+  result.output_tokens = Count(object, "completion_tokens");
   if (const auto* details = object.if_contains("prompt_tokens_details"); details && details->is_object()) {
-    result.cached_input_tokens = ReadCount(details->get_object(), "cached_tokens");
+    result.cached_input_tokens = Count(details->get_object(), "cached_tokens");
   }
   if (const auto* details = object.if_contains("completion_tokens_details"); details && details->is_object()) {
-    result.reasoning_tokens = ReadCount(details->get_object(), "reasoning_tokens");
+    result.reasoning_tokens = Count(details->get_object(), "reasoning_tokens");
   }
   return result;
 }
@@ -179,7 +171,7 @@ asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deplo
 
 asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& deployment, core::ApiFormat format,
                                                             const json::object& body, EventSink& sink) {
-  const bool client_wants_usage = ClientAskedForUsage(body);
+  const bool client_wants_usage = openai_chat::IncludeUsageRequested(body);
   json::object upstream_body = body;
   upstream_body["stream"] = true;
   if (format == core::ApiFormat::kOpenAiChat || format == core::ApiFormat::kOpenAiCompletions) {
