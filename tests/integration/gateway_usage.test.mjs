@@ -76,8 +76,18 @@ test('cost and token metrics add up to what the answers reported', async () => {
     cost += Number(response.headers.get('x-strata-cost-usd'));
     input += data.usage.prompt_tokens;
   }
-  assert.ok(Math.abs((await metric(`strata_gateway_cost_usd_total{${labels}}`)) - costBefore - cost) < 1e-12);
-  assert.equal((await metric(`strata_gateway_tokens_total{${labels},kind="input"}`)) - inputBefore, input);
+  // Exchanges are counted when they complete, just after the answer is sent:
+  // poll briefly rather than race the last one.
+  let costAfter = 0;
+  let inputAfter = 0;
+  for (let i = 0; i < 100; i++) {
+    costAfter = await metric(`strata_gateway_cost_usd_total{${labels}}`);
+    inputAfter = await metric(`strata_gateway_tokens_total{${labels},kind="input"}`);
+    if (inputAfter - inputBefore === input) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.ok(Math.abs(costAfter - costBefore - cost) < 1e-12, `${costAfter - costBefore} vs ${cost}`);
+  assert.equal(inputAfter - inputBefore, input);
 });
 
 test('a model without a price has no cost header rather than a zero', async () => {

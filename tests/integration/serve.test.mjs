@@ -39,12 +39,20 @@ test('unknown routes get the JSON error envelope', async () => {
 
 test('metrics count requests by route and status in Prometheus format', async () => {
   for (let i = 0; i < 3; i++) await fetch(`${server.url}/healthz`);
-  const response = await fetch(`${server.url}/metrics`);
+  // A request is counted just after its response is written: poll briefly.
+  let response;
+  let text;
+  let line;
+  for (let i = 0; i < 100; i++) {
+    response = await fetch(`${server.url}/metrics`);
+    text = await response.text();
+    line = text.split('\n').find((l) =>
+      l.startsWith('strata_http_requests_total{route="/healthz",method="GET",status="200"}'));
+    if (line && Number(line.split(' ').pop()) >= 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
-  const text = await response.text();
-  const line = text.split('\n').find((l) =>
-    l.startsWith('strata_http_requests_total{route="/healthz",method="GET",status="200"}'));
   assert.ok(line, 'healthz request counter present');
   assert.ok(Number(line.split(' ').pop()) >= 3);
   assert.match(text, /# TYPE strata_http_request_duration_seconds histogram/);
