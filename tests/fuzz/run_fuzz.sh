@@ -15,7 +15,12 @@ launcher=""
 if command -v ccache >/dev/null; then launcher=ccache; fi
 pids=()
 for source in "${sources[@]}"; do
-  $launcher clang++ -std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+  # BOOST_DISABLE_ASSERTS: Beast 1.81 asserts n >= 5 in parse_chunk_header
+  # where 3 bytes are legal (a trailer split across reads; fixed upstream in
+  # boostorg/beast#2861, Boost 1.86). Release builds define NDEBUG and never
+  # had it; ASan and UBSan still check every access on that path.
+  # corpus/http_request/chunked-trailer-split is the input that found it.
+  $launcher clang++ -std=c++20 -O1 -g -DBOOST_DISABLE_ASSERTS -fsanitize=fuzzer-no-link,address,undefined \
     -I"$src/src" -c "$source" -o "$build/$(basename "$source").o" &
   pids+=($!)
 done
