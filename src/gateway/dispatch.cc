@@ -176,14 +176,22 @@ asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& respo
 
 WorkerRouting::WorkerRouting(const Catalog& catalog, const GatewayOptions& options, std::uint64_t seed)
     : selector_(seed) {
+  // A deployment is one upstream however many aliases list it: one health per
+  // name, its cap from where it is first listed.
+  std::unordered_map<std::string_view, std::shared_ptr<routing::DeploymentHealth>> health_by_name;
   for (const ModelAlias& alias : catalog.aliases()) {
     for (const providers::Deployment& deployment : alias.deployments) {
       routing::DeploymentStats& stats = stats_.emplace_back();
       stats.name = deployment.name;
       stats.weight = deployment.weight;
       stats.priority = deployment.priority;
-      stats.max_concurrency = deployment.max_concurrency;
-      stats.breaker = routing::CircuitBreaker(options.breaker);
+      std::shared_ptr<routing::DeploymentHealth>& health = health_by_name[deployment.name];
+      if (health == nullptr) {
+        health = std::make_shared<routing::DeploymentHealth>();
+        health->max_concurrency = deployment.max_concurrency;
+        health->breaker = routing::CircuitBreaker(options.breaker);
+      }
+      stats.health = health;
       by_deployment_[&deployment] = &stats;
     }
   }

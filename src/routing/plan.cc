@@ -50,9 +50,9 @@ core::Result<Attempt> AttemptPlan::Next(Clock::time_point now) {
 void AttemptPlan::RecordSuccess(milliseconds latency, Clock::time_point now) {
   if (!in_flight_) return;
   in_flight_ = false;
-  --current_->outstanding;
-  current_->latency_ms.Add(static_cast<double>(latency.count()));
-  current_->breaker.RecordOutcome(true, claimed_at_, now);
+  --current_->health->outstanding;
+  current_->health->latency_ms.Add(static_cast<double>(latency.count()));
+  current_->health->breaker.RecordOutcome(true, claimed_at_, now);
   records_.back().outcome = "ok";
   step_ = Step::kSucceeded;
 }
@@ -60,13 +60,13 @@ void AttemptPlan::RecordSuccess(milliseconds latency, Clock::time_point now) {
 void AttemptPlan::RecordFailure(const core::Error& error, bool response_started, Clock::time_point now) {
   if (!in_flight_) return;
   in_flight_ = false;
-  --current_->outstanding;
+  --current_->health->outstanding;
   // Latency is not sampled on failure: a refused connection is fast and would
   // make a broken deployment look like the quickest one.
   if (CountsAgainstDeployment(Classify(error))) {
-    current_->breaker.RecordOutcome(false, claimed_at_, now);
+    current_->health->breaker.RecordOutcome(false, claimed_at_, now);
   } else {
-    current_->breaker.RecordNeutral(claimed_at_);
+    current_->health->breaker.RecordNeutral(claimed_at_);
   }
   records_.back().outcome = std::string(error.CodeName());
   last_error_ = error;
@@ -109,8 +109,8 @@ bool AttemptPlan::Claim(DeploymentStats* deployment, std::size_t group, millisec
                         Clock::time_point now) {
   // The cap is checked first: AllowRequest may hand out the half-open probe,
   // which must then be used.
-  if (deployment->AtCapacity() || !deployment->breaker.AllowRequest(now)) return false;
-  ++deployment->outstanding;
+  if (deployment->health->AtCapacity() || !deployment->health->breaker.AllowRequest(now)) return false;
+  ++deployment->health->outstanding;
   current_ = deployment;
   current_group_ = group;
   claimed_at_ = now;
@@ -122,8 +122,8 @@ bool AttemptPlan::Claim(DeploymentStats* deployment, std::size_t group, millisec
 
 void AttemptPlan::Abandon() {
   in_flight_ = false;
-  --current_->outstanding;
-  current_->breaker.RecordNeutral(claimed_at_);
+  --current_->health->outstanding;
+  current_->health->breaker.RecordNeutral(claimed_at_);
   records_.back().outcome = "cancelled";
 }
 
@@ -152,12 +152,12 @@ core::Error AttemptPlan::StopError(Clock::time_point now) const {
   for (const CandidateGroup& group : groups_) {
     for (const DeploymentStats* deployment : group.deployments) {
       if (deployment == nullptr) continue;
-      if (deployment->AtCapacity()) {
+      if (deployment->health->AtCapacity()) {
         ++capped;
-      } else if (!deployment->breaker.IsAvailable(now)) {
+      } else if (!deployment->health->breaker.IsAvailable(now)) {
         ++open;
-        if (deployment->breaker.state() == BreakerState::kOpen) {
-          const Clock::duration wait = deployment->breaker.open_until() - now;
+        if (deployment->health->breaker.state() == BreakerState::kOpen) {
+          const Clock::duration wait = deployment->health->breaker.open_until() - now;
           soonest = soonest ? std::min(*soonest, wait) : wait;
         }
       }

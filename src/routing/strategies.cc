@@ -57,8 +57,8 @@ std::vector<DeploymentStats*> DeploymentSelector::Order(Strategy strategy,
   double measured_sum = 0;
   int measured = 0;
   for (DeploymentStats* deployment : candidates) {
-    if (deployment != nullptr && !deployment->latency_ms.empty()) {
-      measured_sum += deployment->latency_ms.value();
+    if (deployment != nullptr && !deployment->health->latency_ms.empty()) {
+      measured_sum += deployment->health->latency_ms.value();
       ++measured;
     }
   }
@@ -77,15 +77,15 @@ std::vector<DeploymentStats*> DeploymentSelector::Order(Strategy strategy,
       case Strategy::kWeightedRandom:
         break;
       case Strategy::kLeastOutstanding:
-        primary = deployment->outstanding;
+        primary = deployment->health->outstanding;
         break;
       case Strategy::kLowestLatency:
-        if (!deployment->latency_ms.empty()) {
-          primary = deployment->latency_ms.value();
+        if (!deployment->health->latency_ms.empty()) {
+          primary = deployment->health->latency_ms.value();
         } else {
           // Explore a new deployment with one request at a time, so a burst of
           // traffic does not all land on something nobody has measured yet.
-          primary = deployment->outstanding == 0 ? -kInfinity : measured_average;
+          primary = deployment->health->outstanding == 0 ? -kInfinity : measured_average;
         }
         break;
       case Strategy::kPriority:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,23 +37,31 @@ class Ewma {
   std::uint64_t samples_ = 0;
 };
 
-// What routing knows about a deployment as a worker sees it: its routing
-// settings (from config) and its live state (from this worker's traffic only).
-// The gateway keeps one per deployment per worker, at a stable address (the
-// plan holds pointers), and replaces the whole table on config reload.
-struct DeploymentStats {
-  std::string name;
-  double weight = 1.0;           // share under weighted choices; 0: standby, see below
-  int priority = 0;              // lower is tried first by kPriority
+// A deployment's live state as one worker sees it, from that worker's traffic
+// only. Shared by every alias that lists the deployment (by name), so a
+// deployment that fails under one alias is avoided under all of them.
+struct DeploymentHealth {
   unsigned max_concurrency = 0;  // outstanding requests allowed at once; 0: no cap
-
-  unsigned outstanding = 0;  // requests sent and not yet finished
-  Ewma latency_ms;           // of successful attempts; what it measures is the caller's choice
+  unsigned outstanding = 0;      // requests sent and not yet finished
+  Ewma latency_ms;               // of successful attempts; what it measures is the caller's choice
   CircuitBreaker breaker;
 
   bool AtCapacity() const { return max_concurrency != 0 && outstanding >= max_concurrency; }
   // Whether a request could be sent now: breaker willing and under the cap.
   bool IsAvailable(Clock::time_point now) const { return !AtCapacity() && breaker.IsAvailable(now); }
+};
+
+// A deployment as one alias lists it: the alias's routing settings for it
+// (from config) and the deployment's shared live state. The gateway keeps one
+// per alias entry per worker, at a stable address (the plan holds pointers),
+// and replaces the whole table on config reload.
+struct DeploymentStats {
+  std::string name;
+  double weight = 1.0;  // share under weighted choices; 0: standby, see below
+  int priority = 0;     // lower is tried first by kPriority
+  std::shared_ptr<DeploymentHealth> health = std::make_shared<DeploymentHealth>();
+
+  bool IsAvailable(Clock::time_point now) const { return health->IsAvailable(now); }
 };
 
 // How to order an alias's deployments. Whatever the strategy:

@@ -513,7 +513,7 @@ test('a deployment shared by an alias and its fallback is not tried again throug
   });
 
 test('a deployment listed under two aliases has one breaker: opened through one alias, skipped by the other',
-  { ...LIMIT, todo: 'a deployment listed under two aliases has one breaker per alias (docs/ROUTING.md, "Not yet")' }, async () => {
+  LIMIT, async () => {
     const tap = await own(startTap(mocks.s503.port));
     const gateway = await own(startStrata({ config: [
       'server: {workers: 1}',

@@ -68,8 +68,8 @@ class PlanTest : public ::testing::Test {
 
   void OpenBreaker(DeploymentStats& deployment, Clock::time_point at) {
     for (int i = 0; i < kDefaultFailureThreshold; ++i) {
-      ASSERT_TRUE(deployment.breaker.AllowRequest(at));
-      deployment.breaker.RecordOutcome(false, at, at);
+      ASSERT_TRUE(deployment.health->breaker.AllowRequest(at));
+      deployment.health->breaker.RecordOutcome(false, at, at);
     }
   }
 
@@ -87,7 +87,7 @@ TEST_F(PlanTest, FirstAttemptGoesOutAtOnceAndCountsAsOutstanding) {
   EXPECT_EQ(attempt->alias, "gpt-4o");
   EXPECT_EQ(attempt->delay, 0ms);
   EXPECT_EQ(attempt->number, 1);
-  EXPECT_EQ(a.outstanding, 1u);
+  EXPECT_EQ(a.health->outstanding, 1u);
 }
 
 TEST_F(PlanTest, SuccessEndsThePlanAndFeedsTheLatency) {
@@ -96,8 +96,8 @@ TEST_F(PlanTest, SuccessEndsThePlanAndFeedsTheLatency) {
   ASSERT_TRUE(plan->Next(kStart));
   plan->RecordSuccess(180ms, kStart + 2s);
 
-  EXPECT_EQ(a.outstanding, 0u);
-  EXPECT_DOUBLE_EQ(a.latency_ms.value(), 180);
+  EXPECT_EQ(a.health->outstanding, 0u);
+  EXPECT_DOUBLE_EQ(a.health->latency_ms.value(), 180);
   EXPECT_EQ(plan->AttemptsHeader(), "a:ok");
   const core::Result<Attempt> after = plan->Next(kStart + 2s);
   ASSERT_FALSE(after);
@@ -179,8 +179,8 @@ TEST_F(PlanTest, BadRequestIsNeitherRetriedNorHeldAgainstTheDeployment) {
     EXPECT_EQ(stop.error().code(), ErrorCode::kInvalidRequest);
     EXPECT_EQ(stop.error().message(), "answered 400: messages must not be empty");
   }
-  EXPECT_EQ(a.breaker.state(), BreakerState::kClosed);
-  EXPECT_EQ(a.outstanding, 0u);
+  EXPECT_EQ(a.health->breaker.state(), BreakerState::kClosed);
+  EXPECT_EQ(a.health->outstanding, 0u);
 }
 
 TEST_F(PlanTest, NeverRetriesOnceTheStreamHasStarted) {
@@ -267,8 +267,8 @@ TEST_F(PlanTest, SkipsOpenBreakersAndCappedDeployments) {
   DeploymentStats& full = Deployment("full", 1);
   DeploymentStats& spare = Deployment("spare", 2);
   OpenBreaker(broken, kStart);
-  full.max_concurrency = 4;
-  full.outstanding = 4;
+  full.health->max_concurrency = 4;
+  full.health->outstanding = 4;
   auto plan = Plan({Group("gpt-4o", {&broken, &full, &spare})});
 
   const core::Result<Attempt> attempt = plan->Next(kStart + 1s);
@@ -298,7 +298,7 @@ TEST_F(PlanTest, RetryOfTheSameDeploymentGivesWayWhenItsBreakerOpens) {
   auto plan = Plan({Group("gpt-4o", {&a})});
   ASSERT_TRUE(plan->Next(kStart));
   plan->RecordFailure(ServiceUnavailable(), false, kStart);  // the fifth: the breaker opens
-  EXPECT_EQ(a.breaker.state(), BreakerState::kOpen);
+  EXPECT_EQ(a.health->breaker.state(), BreakerState::kOpen);
 
   const core::Result<Attempt> next = plan->Next(kStart);
   ASSERT_FALSE(next);
@@ -311,14 +311,14 @@ TEST_F(PlanTest, AbandonedPlanReleasesItsAttempt) {
   {
     auto plan = Plan({Group("gpt-4o", {&a})});
     ASSERT_TRUE(plan->Next(kStart + 30s));  // the half-open probe; then the client goes away
-    EXPECT_EQ(a.outstanding, 1u);
+    EXPECT_EQ(a.health->outstanding, 1u);
   }
-  EXPECT_EQ(a.outstanding, 0u);
+  EXPECT_EQ(a.health->outstanding, 0u);
   auto plan = Plan({Group("gpt-4o", {&a})});
   const core::Result<Attempt> probe = plan->Next(kStart + 31s);  // the probe slot is free again
   ASSERT_TRUE(probe);
   plan->RecordSuccess(100ms, kStart + 32s);
-  EXPECT_EQ(a.breaker.state(), BreakerState::kClosed);
+  EXPECT_EQ(a.health->breaker.state(), BreakerState::kClosed);
 }
 
 TEST_F(PlanTest, CallingNextWithAnAttemptInFlightAbandonsIt) {
@@ -329,7 +329,7 @@ TEST_F(PlanTest, CallingNextWithAnAttemptInFlightAbandonsIt) {
   const core::Result<Attempt> next = plan->Next(kStart);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->deployment, &b);
-  EXPECT_EQ(a.outstanding, 0u);
+  EXPECT_EQ(a.health->outstanding, 0u);
   EXPECT_EQ(plan->AttemptsHeader(), "a:cancelled, b");
 }
 
@@ -337,8 +337,8 @@ TEST_F(PlanTest, LatencyIsNotSampledFromFailures) {
   DeploymentStats& a = Deployment("a");
   auto plan = Plan({Group("gpt-4o", {&a})});
   FailAll(*plan, ConnectionRefused());
-  EXPECT_TRUE(a.latency_ms.empty());
-  EXPECT_EQ(a.outstanding, 0u);
+  EXPECT_TRUE(a.health->latency_ms.empty());
+  EXPECT_EQ(a.health->outstanding, 0u);
 }
 
 }  // namespace

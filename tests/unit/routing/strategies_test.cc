@@ -52,10 +52,10 @@ std::map<std::string, double> FirstChoiceShares(DeploymentSelector& selector, St
 
 void OpenBreaker(DeploymentStats& deployment) {
   for (int i = 0; i < kDefaultFailureThreshold; ++i) {
-    ASSERT_TRUE(deployment.breaker.AllowRequest(kNow));
-    deployment.breaker.RecordOutcome(false, kNow, kNow);
+    ASSERT_TRUE(deployment.health->breaker.AllowRequest(kNow));
+    deployment.health->breaker.RecordOutcome(false, kNow, kNow);
   }
-  ASSERT_EQ(deployment.breaker.state(), BreakerState::kOpen);
+  ASSERT_EQ(deployment.health->breaker.state(), BreakerState::kOpen);
 }
 
 TEST(EwmaTest, TakesTheFirstSampleAsIs) {
@@ -140,9 +140,9 @@ TEST(DeploymentSelectorTest, SameSeedGivesTheSameChoices) {
 
 TEST(DeploymentSelectorTest, StandbyWithWeightZeroComesLastWhateverTheStrategy) {
   Table table;
-  table.Add("standby", 0).outstanding = 0;
-  table.Add("busy", 1).outstanding = 9;
-  table.Add("busier", 1).outstanding = 10;
+  table.Add("standby", 0).health->outstanding = 0;
+  table.Add("busy", 1).health->outstanding = 9;
+  table.Add("busier", 1).health->outstanding = 10;
   DeploymentSelector selector(kSeed);
   for (Strategy strategy : {Strategy::kWeightedRandom, Strategy::kLeastOutstanding, Strategy::kLowestLatency,
                             Strategy::kPriority}) {
@@ -154,9 +154,9 @@ TEST(DeploymentSelectorTest, StandbyWithWeightZeroComesLastWhateverTheStrategy) 
 
 TEST(DeploymentSelectorTest, LeastOutstandingPutsTheIdlestFirst) {
   Table table;
-  table.Add("a").outstanding = 3;
-  table.Add("b").outstanding = 1;
-  table.Add("c").outstanding = 2;
+  table.Add("a").health->outstanding = 3;
+  table.Add("b").health->outstanding = 1;
+  table.Add("c").health->outstanding = 2;
   DeploymentSelector selector(kSeed);
   EXPECT_EQ(Names(selector.Order(Strategy::kLeastOutstanding, table.all(), kNow)),
             (std::vector<std::string>{"b", "c", "a"}));
@@ -164,9 +164,9 @@ TEST(DeploymentSelectorTest, LeastOutstandingPutsTheIdlestFirst) {
 
 TEST(DeploymentSelectorTest, LeastOutstandingBreaksTiesByWeight) {
   Table table;
-  table.Add("light", 1).outstanding = 2;
-  table.Add("heavy", 3).outstanding = 2;
-  table.Add("busy", 100).outstanding = 5;
+  table.Add("light", 1).health->outstanding = 2;
+  table.Add("heavy", 3).health->outstanding = 2;
+  table.Add("busy", 100).health->outstanding = 5;
   DeploymentSelector selector(kSeed);
   std::map<std::string, double> shares = FirstChoiceShares(selector, Strategy::kLeastOutstanding, table, 20'000);
   EXPECT_NEAR(shares["heavy"], 0.75, 0.02);
@@ -176,9 +176,9 @@ TEST(DeploymentSelectorTest, LeastOutstandingBreaksTiesByWeight) {
 
 TEST(DeploymentSelectorTest, LowestLatencyPrefersTheFastest) {
   Table table;
-  table.Add("slow").latency_ms.Add(900);
-  table.Add("fast").latency_ms.Add(120);
-  table.Add("medium").latency_ms.Add(400);
+  table.Add("slow").health->latency_ms.Add(900);
+  table.Add("fast").health->latency_ms.Add(120);
+  table.Add("medium").health->latency_ms.Add(400);
   DeploymentSelector selector(kSeed);
   EXPECT_EQ(Names(selector.Order(Strategy::kLowestLatency, table.all(), kNow)),
             (std::vector<std::string>{"fast", "medium", "slow"}));
@@ -188,17 +188,17 @@ TEST(DeploymentSelectorTest, LowestLatencyFollowsTheEwmaAsLatencyChanges) {
   Table table;
   DeploymentStats& a = table.Add("a");
   DeploymentStats& b = table.Add("b");
-  a.latency_ms.Add(100);
-  b.latency_ms.Add(200);
+  a.health->latency_ms.Add(100);
+  b.health->latency_ms.Add(200);
   DeploymentSelector selector(kSeed);
   ASSERT_EQ(selector.Order(Strategy::kLowestLatency, table.all(), kNow).front(), &a);
-  for (int i = 0; i < 10; ++i) a.latency_ms.Add(500);  // a got slow
+  for (int i = 0; i < 10; ++i) a.health->latency_ms.Add(500);  // a got slow
   EXPECT_EQ(selector.Order(Strategy::kLowestLatency, table.all(), kNow).front(), &b);
 }
 
 TEST(DeploymentSelectorTest, LowestLatencyExploresAnUnmeasuredDeploymentFirst) {
   Table table;
-  table.Add("fast").latency_ms.Add(10);
+  table.Add("fast").health->latency_ms.Add(10);
   table.Add("new");
   DeploymentSelector selector(kSeed);
   EXPECT_EQ(Names(selector.Order(Strategy::kLowestLatency, table.all(), kNow)),
@@ -207,9 +207,9 @@ TEST(DeploymentSelectorTest, LowestLatencyExploresAnUnmeasuredDeploymentFirst) {
 
 TEST(DeploymentSelectorTest, LowestLatencyExploresOneRequestAtATime) {
   Table table;
-  table.Add("fast").latency_ms.Add(100);
-  table.Add("slow").latency_ms.Add(300);
-  table.Add("new").outstanding = 1;  // its first request is still out: ranks at the average, 200
+  table.Add("fast").health->latency_ms.Add(100);
+  table.Add("slow").health->latency_ms.Add(300);
+  table.Add("new").health->outstanding = 1;  // its first request is still out: ranks at the average, 200
   DeploymentSelector selector(kSeed);
   EXPECT_EQ(Names(selector.Order(Strategy::kLowestLatency, table.all(), kNow)),
             (std::vector<std::string>{"fast", "new", "slow"}));
@@ -251,20 +251,20 @@ TEST(DeploymentSelectorTest, ListsAnOpenBreakerReadyForAProbeWithoutTakingIt) {
   const Clock::time_point later = kNow + 30s;
   EXPECT_EQ(Names(selector.Order(Strategy::kWeightedRandom, table.all(), later)),
             (std::vector<std::string>{"recovering"}));
-  EXPECT_EQ(recovering.breaker.state(), BreakerState::kOpen);
-  EXPECT_TRUE(recovering.breaker.AllowRequest(later));
+  EXPECT_EQ(recovering.health->breaker.state(), BreakerState::kOpen);
+  EXPECT_TRUE(recovering.health->breaker.AllowRequest(later));
 }
 
 TEST(DeploymentSelectorTest, SkipsDeploymentsAtTheirConcurrencyCap) {
   Table table;
   DeploymentStats& capped = table.Add("capped", 100);
-  capped.max_concurrency = 2;
-  capped.outstanding = 2;
-  table.Add("free", 1).outstanding = 50;
+  capped.health->max_concurrency = 2;
+  capped.health->outstanding = 2;
+  table.Add("free", 1).health->outstanding = 50;
   DeploymentSelector selector(kSeed);
   EXPECT_EQ(Names(selector.Order(Strategy::kWeightedRandom, table.all(), kNow)),
             (std::vector<std::string>{"free"}));
-  capped.outstanding = 1;
+  capped.health->outstanding = 1;
   EXPECT_EQ(Names(selector.Order(Strategy::kLeastOutstanding, table.all(), kNow)),
             (std::vector<std::string>{"capped", "free"}));
 }
@@ -273,8 +273,8 @@ TEST(DeploymentSelectorTest, ReturnsNothingWhenNoDeploymentCanTakeARequest) {
   Table table;
   OpenBreaker(table.Add("broken"));
   DeploymentStats& full = table.Add("full");
-  full.max_concurrency = 1;
-  full.outstanding = 1;
+  full.health->max_concurrency = 1;
+  full.health->outstanding = 1;
   DeploymentSelector selector(kSeed);
   EXPECT_TRUE(selector.Order(Strategy::kPriority, table.all(), kNow).empty());
 }
