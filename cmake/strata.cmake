@@ -25,6 +25,9 @@ endfunction()
 function(strata_add_module name)
   cmake_parse_arguments(ARG "" "" "PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(NOT sources)
+    return()  # a module still being written: nothing to build yet
+  endif()
   strata_add_library(${name} SOURCES ${sources} PUBLIC_DEPS ${ARG_PUBLIC_DEPS} PRIVATE_DEPS ${ARG_PRIVATE_DEPS})
 endfunction()
 

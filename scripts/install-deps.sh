@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
+  libsodium-dev                     # argon2id password hashes
+  redis-server                      # shared rate limits and budgets (tests start their own)
   openssl ca-certificates curl sqlite3
   wrk                               # bench/ load generator
 )

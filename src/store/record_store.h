@@ -10,6 +10,21 @@
 
 namespace strata::store {
 
+// One row of the spend rollup: what one key spent on one model on one UTC day.
+struct SpendRow {
+  std::string tenant_id;
+  std::string team_id;  // may be empty
+  std::string key_id;   // may be empty (static keys, anonymous)
+  std::string model;    // the alias the client asked for
+  std::string day;      // "YYYY-MM-DD", UTC
+  std::int64_t requests = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cost_nano_usd = 0;
+
+  bool operator==(const SpendRow&) const = default;
+};
+
 // One high-rate record: an inference log entry, an audit event. The store
 // treats `payload` as opaque text (JSON by convention).
 struct Record {
@@ -17,6 +32,9 @@ struct Record {
   std::int64_t created_at_ms;   // Unix time in milliseconds, set by the producer
   std::string kind;             // what the payload is, e.g. "inference", "audit"
   std::string payload;
+  // Added to the spend rollup in the same transaction as the record, and only
+  // when the record is new (a retried batch does not count twice).
+  std::optional<SpendRow> spend;
 
   bool operator==(const Record&) const = default;
 };
