@@ -27,6 +27,153 @@ CREATE TABLE inference_records (
 CREATE INDEX inference_records_by_created_at ON inference_records(created_at_ms);
 )sql",
     },
+    Migration{
+        2,
+        "create governance tables",
+        // Tenants and what lives in them (docs/IDENTITY.md), and the daily
+        // spend rollup. Empty references are stored as NULL so that foreign
+        // keys and UNIQUE constraints ignore them. Deleting a tenant cascades
+        // to everything in it. governance_version is bumped by every write
+        // to these tables (not spend), in the same transaction, so a snapshot
+        // reader polling it sees every change.
+        R"sql(
+CREATE TABLE governance_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO governance_version(id, version) VALUES (1, 0);
+
+CREATE TABLE tenants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  metadata_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE teams (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  metadata_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE,
+  team_id TEXT REFERENCES teams(id) ON DELETE SET NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'service')),
+  email TEXT COLLATE NOCASE UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  oidc_issuer TEXT,
+  oidc_subject TEXT,
+  created_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (oidc_issuer, oidc_subject)
+);
+CREATE INDEX users_by_tenant ON users(tenant_id, id);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT REFERENCES tenants(id) ON DELETE CASCADE,
+  team_id TEXT REFERENCES teams(id) ON DELETE CASCADE,
+  owner_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  digest_hex TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  allowed_models TEXT NOT NULL,
+  metadata_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL DEFAULT 0,
+  revoked_at_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, id);
+CREATE INDEX api_keys_by_team ON api_keys(team_id);
+CREATE INDEX api_keys_by_owner ON api_keys(owner_id);
+-- A name is taken only while its key is live: revoking frees it.
+CREATE UNIQUE INDEX api_keys_live_name ON api_keys(COALESCE(tenant_id, ''), name) WHERE revoked_at_ms = 0;
+
+CREATE TABLE rate_limits (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  scope_type TEXT NOT NULL CHECK (scope_type IN ('tenant', 'team', 'key')),
+  scope_id TEXT NOT NULL,
+  requests_per_minute INTEGER NOT NULL,
+  tokens_per_minute INTEGER NOT NULL,
+  max_concurrent INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (scope_type, scope_id)
+);
+CREATE INDEX rate_limits_by_tenant ON rate_limits(tenant_id, id);
+
+CREATE TABLE budgets (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  scope_type TEXT NOT NULL CHECK (scope_type IN ('tenant', 'team', 'key')),
+  scope_id TEXT NOT NULL,
+  period TEXT NOT NULL CHECK (period IN ('day', 'month')),
+  limit_nano_usd INTEGER NOT NULL,
+  soft_ratio REAL NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (scope_type, scope_id, period)
+);
+CREATE INDEX budgets_by_tenant ON budgets(tenant_id, id);
+
+-- No foreign keys: the record path must never fail because a tenant, team or
+-- key went away meanwhile. Empty team or key ids are '' (part of the key).
+CREATE TABLE spend_daily (
+  tenant_id TEXT NOT NULL,
+  team_id TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  day TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_nano_usd INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, team_id, key_id, model, day)
+) WITHOUT ROWID;
+CREATE INDEX spend_daily_by_day ON spend_daily(day);
+CREATE INDEX spend_daily_by_team ON spend_daily(team_id, day);
+CREATE INDEX spend_daily_by_key ON spend_daily(key_id, day);
+)sql",
+    },
+    Migration{
+        3,
+        "create console sessions and pending logins",
+        // Console sign-in (docs/ADMIN_API.md, "Console sessions"). Secrets are
+        // kept only as SHA-256 digests: a session under the digest of its id,
+        // an OIDC login in progress under the digest of the browser's handle,
+        // its state/nonce/verifier sealed under a key derived from that handle.
+        // A user's sessions go with the user (and so with its tenant).
+        R"sql(
+CREATE TABLE console_sessions (
+  id_digest TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  method TEXT NOT NULL CHECK (method IN ('password', 'oidc')),
+  credential_digest TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_seen_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX console_sessions_by_user ON console_sessions(user_id);
+CREATE INDEX console_sessions_by_expiry ON console_sessions(expires_at_ms);
+
+CREATE TABLE oidc_pending_logins (
+  handle_digest TEXT PRIMARY KEY,
+  sealed TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX oidc_pending_logins_by_expiry ON oidc_pending_logins(expires_at_ms);
+)sql",
+    },
 };
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

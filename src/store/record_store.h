@@ -12,11 +12,11 @@ namespace strata::store {
 
 // One row of the spend rollup: what one key spent on one model on one UTC day.
 struct SpendRow {
-  std::string tenant_id;
-  std::string team_id;  // may be empty
-  std::string key_id;   // may be empty (static keys, anonymous)
-  std::string model;    // the alias the client asked for
-  std::string day;      // "YYYY-MM-DD", UTC
+  std::string tenant_id{};
+  std::string team_id{};  // may be empty
+  std::string key_id{};   // may be empty (static keys, anonymous)
+  std::string model{};    // the alias the client asked for
+  std::string day{};      // "YYYY-MM-DD", UTC
   std::int64_t requests = 0;
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
@@ -34,7 +34,7 @@ struct Record {
   std::string payload;
   // Added to the spend rollup in the same transaction as the record, and only
   // when the record is new (a retried batch does not count twice).
-  std::optional<SpendRow> spend;
+  std::optional<SpendRow> spend{};  // {} keeps designated initializers that omit it warning-free
 
   bool operator==(const Record&) const = default;
 };

@@ -5,7 +5,9 @@
 
 #include "store/migrations.h"
 #include "store/sqlite/database.h"
+#include "store/sqlite/governance_store.h"
 #include "store/sqlite/record_store.h"
+#include "store/sqlite/session_store.h"
 
 namespace strata::store {
 
@@ -37,11 +39,13 @@ core::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 Store::Store(std::unique_ptr<sqlite::Database> database, int schema_version, unsigned threads)
     : database_(std::move(database)),
       records_(std::make_unique<sqlite::SqliteRecordStore>(*database_)),
+      governance_(std::make_unique<sqlite::SqliteGovernanceStore>(*database_)),
+      sessions_(std::make_unique<sqlite::SqliteSessionStore>(*database_)),
       schema_version_(schema_version),
       pool_(std::make_unique<BlockingPool>(threads)) {}
 
 Store::~Store() {
-  // Explicit so that queued pool work finishes before records_ and database_ go.
+  // Explicit so that queued pool work finishes before the aggregates and database_ go.
   pool_.reset();
 }
 

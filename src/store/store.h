@@ -6,8 +6,10 @@
 
 #include "core/result.h"
 #include "store/blocking_pool.h"
+#include "store/governance_store.h"
 #include "store/options.h"
 #include "store/record_store.h"
+#include "store/session_store.h"
 
 namespace strata::store {
 
@@ -47,6 +49,10 @@ class Store {
   asio::awaitable<core::Status> Ping();
 
   RecordStore& records() { return *records_; }
+  // Tenants, teams, users, keys, limits, budgets and the spend rollup.
+  GovernanceStore& governance() { return *governance_; }
+  // Console sessions, OIDC logins in progress, OIDC users found or created.
+  SessionStore& sessions() { return *sessions_; }
   BlockingPool& pool() { return *pool_; }
   // The schema version after the migrations applied at Open().
   int schema_version() const { return schema_version_; }
@@ -58,6 +64,8 @@ class Store {
   // first, while the database its jobs use is still open.
   std::unique_ptr<sqlite::Database> database_;
   std::unique_ptr<RecordStore> records_;
+  std::unique_ptr<GovernanceStore> governance_;
+  std::unique_ptr<SessionStore> sessions_;
   int schema_version_;
   std::unique_ptr<BlockingPool> pool_;
 };

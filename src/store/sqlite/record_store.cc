@@ -1,6 +1,7 @@
 #include "store/sqlite/record_store.h"
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/spend.h"
 
 namespace strata::store::sqlite {
 
@@ -28,6 +29,14 @@ core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
           insert->Bind(1, record.id).Bind(2, record.created_at_ms).Bind(3, record.kind).Bind(4, record.payload).Run();
       if (!inserted) {
         return inserted.error();  // the transaction rolls back: none of the batch is written
+      }
+      // Only a record that was actually inserted counts: a retried batch's
+      // stored records changed nothing (changes() == 0), so their spend was
+      // already added when they were first written.
+      if (record.spend && connection.changes() == 1) {
+        if (core::Status added = UpsertSpend(connection, *record.spend); !added) {
+          return added.error();
+        }
       }
     }
   }
