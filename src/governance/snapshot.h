@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,19 +23,28 @@ namespace strata::governance {
 // What a key is on the request path: resolved once per snapshot, read by
 // the identify and admit stages.
 struct KeyGrant {
-  std::string key_id;
-  std::string tenant_id;  // empty: a platform key (admin API only)
-  std::string team_id;
-  std::string owner_id;
-  std::string name;
+  std::string key_id{};
+  std::string tenant_id{};  // empty: a platform key (admin API only)
+  std::string team_id{};
+  std::string owner_id{};
+  std::string name{};
   Role role = Role::kDeveloper;
-  std::vector<std::string> allowed_models;  // empty: every model; "prefix*" patterns allowed
+  std::vector<std::string> allowed_models{};  // empty: every model; "prefix*" patterns allowed
   std::int64_t expires_at_ms = 0;           // 0: never
   std::int64_t revoked_at_ms = 0;           // 0: not revoked
 
   // Whether `model` is allowed: an exact name, or a pattern "x*" it starts with.
   bool AllowsModel(std::string_view model) const;
 };
+
+// Hash for unordered maps keyed by std::string that are looked up by
+// std::string_view without building a string (C++20 heterogeneous lookup).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <class Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
 // An immutable, in-memory copy of everything the request path needs from the
 // governance store (DESIGN.md: the database is never on the request path).
@@ -44,6 +55,8 @@ class Snapshot {
   Snapshot() = default;  // empty: no tenants, no keys
 
   std::int64_t version() const { return version_; }
+  // Keys of every state (revoked and expired included): none means a fresh install.
+  std::size_t key_count() const { return keys_by_digest_.size(); }
 
   // By the SHA-256 of the presented secret, lowercase hex. Revoked and
   // expired keys are found too: the caller tells them apart.
@@ -59,12 +72,12 @@ class Snapshot {
 
  private:
   std::int64_t version_ = 0;
-  std::unordered_map<std::string, KeyGrant> keys_by_digest_;
-  std::unordered_map<std::string, store::TenantRow> tenants_;
-  std::unordered_map<std::string, store::TeamRow> teams_;
-  std::unordered_map<std::string, store::RateLimitRow> rate_limits_;  // by "scope_type:scope_id"
-  std::unordered_map<std::string, std::vector<store::BudgetRow>> budgets_;  // by "scope_type:scope_id"
-  std::unordered_map<std::string, std::int64_t> budget_spent_;
+  StringMap<KeyGrant> keys_by_digest_;
+  StringMap<store::TenantRow> tenants_;
+  StringMap<store::TeamRow> teams_;
+  StringMap<store::RateLimitRow> rate_limits_;  // by "scope_type:scope_id"
+  StringMap<std::vector<store::BudgetRow>> budgets_;  // by "scope_type:scope_id"
+  StringMap<std::int64_t> budget_spent_;
 };
 
 struct SnapshotOptions {
@@ -100,13 +113,22 @@ class SnapshotSource {
   std::int64_t version() const;
 
  private:
+  void Run();  // the poller thread
   void Poll();
-  void Publish(std::shared_ptr<const Snapshot> snapshot);
+  // Loads everything and publishes it; records the outcome in healthy_.
+  core::Status Load();
+  // Swaps in `snapshot` unless a load that started later was published first.
+  void Publish(std::shared_ptr<const Snapshot> snapshot, std::uint64_t load);
+  void SetHealthy(bool healthy, std::string_view error);
 
   store::GovernanceStore& store_;
   SnapshotOptions options_;
-  mutable std::mutex mutex_;  // guards current_ and stopping_; never taken by Current() on the fast path
-  std::shared_ptr<const Snapshot> current_;
+  // Guards current_, published_load_ and stopping_; never taken by Current()
+  // on the fast path.
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> current_;  // never null: empty until Start()
+  std::uint64_t published_load_ = 0;         // the load current_ came from
+  std::atomic<std::uint64_t> loads_started_{0};
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<bool> healthy_{true};
   std::condition_variable wake_;
