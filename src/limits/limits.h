@@ -23,7 +23,8 @@ struct RateRule {
   std::int64_t cost = 1;        // units this request takes now (1 request, or estimated tokens)
   // Which x-ratelimit-* headers this rule feeds: "requests", "tokens", or ""
   // for none. When several rules feed the same kind, the tightest one (least
-  // remaining) is reported.
+  // remaining) is reported. A "tokens" rule is also a token rule: `cost` is
+  // an estimate that Settle trues up with the actual tokens.
   std::string header_kind;
 };
 
@@ -36,7 +37,11 @@ struct ConcurrencyRule {
 enum class Period { kDay, kMonth };  // calendar-aligned, UTC
 
 // A hard budget over the current period: admitted only when spent + reserved
-// + this request's reservation stays within `limit_nano_usd`.
+// + this request's reservation stays within `limit_nano_usd` (a reservation of
+// 0 counts as 1 here, so an exhausted budget admits nothing). Reservations are
+// worst cases, so concurrency cannot push spend past the limit; only requests
+// whose real cost exceeds their reservation can, each by its own excess
+// (docs/LIMITS.md).
 struct BudgetRule {
   std::string counter;  // e.g. "budget:key:key_123" (the period is added by the ledger)
   Period period = Period::kMonth;
@@ -84,8 +89,12 @@ struct Admission {
   std::string reason;
   std::chrono::seconds retry_after{0};
   bool budget_exhausted = false;  // a budget refused: retrying soon will not help
+  // A rate rule refused a cost larger than its whole per-minute limit: this
+  // request can never be admitted, however long it waits.
+  bool request_too_large = false;
   std::vector<RateHeader> headers;
-  // Budgets whose soft threshold this request's reservation crossed.
+  // Budgets whose soft threshold this request's reservation crossed: the first
+  // request to reach it in a period, once (a refused request reports nothing).
   std::vector<std::string> soft_crossed;
   Ticket ticket;  // when admitted
 };
@@ -107,7 +116,9 @@ class Backend {
   // budget reservation with the real cost (which may exceed the reservation:
   // then the spend goes over, and later requests are refused), and charges
   // token rules the difference between `actual_tokens` and what admission
-  // charged (never refused, may push the rule into debt).
+  // charged (never refused, may push the rule into debt). `actual_tokens` < 0
+  // means unknown: the admission's estimate stands. The spend lands in the
+  // budget period of ticket.period_of, even if a new period began since.
   virtual boost::asio::awaitable<void> Settle(Ticket ticket, std::int64_t actual_nano_usd,
                                               std::int64_t actual_tokens) = 0;
 

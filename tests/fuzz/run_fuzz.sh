@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Builds the request-parsing fuzz target with clang's libFuzzer (ASan + UBSan)
-# and runs it for a bounded time over the seed corpus. Usage:
-#   run_fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS]
+# Builds one fuzz target with clang's libFuzzer (ASan + UBSan) and runs it for
+# a bounded time over its seed corpus. Usage:
+#   run_fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS] [TARGET]
+# TARGET: http_request (the default: the request parsing path) or resp_reply
+# (the Redis reply parser). Each target builds in BUILD_DIR/TARGET and seeds
+# from tests/fuzz/corpus/<corpus>.
 set -euo pipefail
-src=$1 build=$2 seconds=${3:-20}
+src=$1 build_root=$2 seconds=${3:-20} target=${4:-http_request}
+case "$target" in
+  http_request)
+    corpus_name=http_request
+    max_len=16384
+    sources=(
+      "$src/tests/fuzz/http_request_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
+      "$src/src/http/internal/limits.cc" "$src/src/http/router.cc"
+      "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
+    )
+    ;;
+  resp_reply)
+    corpus_name=resp
+    max_len=8192
+    sources=("$src/tests/fuzz/resp_reply_fuzz.cc" "$src/src/redis/resp.cc")
+    ;;
+  *)
+    echo "run_fuzz.sh: unknown target '$target'" >&2
+    exit 2
+    ;;
+esac
+build="$build_root/$target"
 mkdir -p "$build"
-binary="$build/http_request_fuzz"
-sources=(
-  "$src/tests/fuzz/http_request_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
-  "$src/src/http/internal/limits.cc" "$src/src/http/router.cc"
-  "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
-)
+binary="$build/${target}_fuzz"
 launcher=""
 if command -v ccache >/dev/null; then launcher=ccache; fi
 pids=()
@@ -25,8 +44,10 @@ for source in "${sources[@]}"; do
   pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
-clang++ -fsanitize=fuzzer,address,undefined "$build"/*.o -o "$binary" -lpthread
+objects=()
+for source in "${sources[@]}"; do objects+=("$build/$(basename "$source").o"); done
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$binary" -lpthread
 corpus="$build/corpus"
 mkdir -p "$corpus"
-cp -n "$src"/tests/fuzz/corpus/http_request/* "$corpus"/ 2>/dev/null || true
-"$binary" -max_total_time="$seconds" -max_len=16384 -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
+cp -n "$src"/tests/fuzz/corpus/"$corpus_name"/* "$corpus"/ 2>/dev/null || true
+"$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 15
