@@ -27,6 +27,7 @@ CodeInfo Info(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge:
       return {431, "invalid_request_error", "request_header_fields_too_large", false};
     case ErrorCode::kRateLimited: return {429, "rate_limit_error", "rate_limit_exceeded", true};
+    case ErrorCode::kBudgetExceeded: return {429, "insufficient_quota", "insufficient_quota", false};
     case ErrorCode::kPolicyBlocked: return {400, "invalid_request_error", "content_policy_violation", false};
     case ErrorCode::kUpstreamRejected: return {502, "api_error", "upstream_rejected", false};
     case ErrorCode::kUpstreamUnavailable: return {503, "api_error", "upstream_unavailable", true};

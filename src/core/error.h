@@ -20,6 +20,7 @@ enum class ErrorCode {
   kPayloadTooLarge,      // 413
   kHeadersTooLarge,      // 431
   kRateLimited,          // 429 + Retry-After
+  kBudgetExceeded,       // 429 "insufficient_quota" + x-should-retry: false: retrying soon will not help
   kPolicyBlocked,        // 400, code "content_policy_violation"
   kUpstreamRejected,     // 502: the vendor refused the request; another try won't help
   kUpstreamUnavailable,  // 503: try the next deployment, with backoff

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <any>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -15,12 +18,15 @@ namespace strata::core {
 // translates the rest through the canonical one, OpenAI chat.
 enum class ApiFormat { kOpenAiChat, kOpenAiCompletions, kOpenAiEmbeddings, kAnthropicMessages };
 
-// Who is calling. Filled by the identify stage; tenants, teams and roles
-// arrive with the identity work, which only has to fill this in.
+// Who is calling. Filled by the identify stage from a virtual key (its
+// tenant, team and model allowlist) or a static config key (tenant "default").
 struct Principal {
   std::string key_id;  // a stable, non-secret id of the credential used
   std::string tenant = "default";
+  std::string team;    // empty: none
   bool authenticated = false;
+  // Models the credential may call: aliases, or patterns ending in '*'. Empty: any.
+  std::vector<std::string> allowed_models;
 };
 
 // One request's journey through the pipeline: parsed once at the start,
@@ -32,6 +38,7 @@ struct Exchange {
   std::string request_id;
   ApiFormat format = ApiFormat::kOpenAiChat;
   Principal principal;
+  std::string client_address;  // the peer's IP, for per-address limits
   Clock::time_point started = Clock::now();
 
   // The request, parsed once.
@@ -49,8 +56,15 @@ struct Exchange {
   // What it cost.
   Usage usage;
   std::optional<double> cost_usd;  // unknown when the model has no price
+  std::int64_t cost_nano_usd = 0;  // the same, exact; 0 when unknown
   int status = 0;                  // the HTTP status the client got
   bool client_gone = false;
+
+  // Headers every answer to this request carries, whatever it is (e.g. the
+  // x-ratelimit-* of the admit stage).
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  // What the admit stage took (its limits ticket), for it to settle at the end.
+  std::any admission;
 };
 
 }  // namespace strata::core

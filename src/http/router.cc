@@ -22,10 +22,17 @@ bool IsPlaceholder(std::string_view segment) {
 
 }  // namespace
 
-void Router::Add(beast_http::verb method, std::string pattern, Handler handler) {
+void Router::Add(beast_http::verb method, std::string pattern, Handler handler, RouteDoc doc) {
   std::vector<std::string> segments;
   for (std::string_view segment : SplitPath(pattern)) segments.emplace_back(segment);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler), std::move(doc)});
+}
+
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> routes;
+  routes.reserve(routes_.size());
+  for (const Route& route : routes_) routes.push_back({route.method, route.pattern, &route.doc});
+  return routes;
 }
 
 Router::Match Router::Find(beast_http::verb method, std::string_view target) const {

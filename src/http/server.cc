@@ -224,6 +224,8 @@ Response ErrorResponse(const core::Error& error, unsigned version) {
   Response response(static_cast<beast_http::status>(error.HttpStatus()), version);
   response.set(beast_http::field::content_type, "application/json");
   if (error.retry_after()) response.set(beast_http::field::retry_after, std::to_string(error.retry_after()->count()));
+  // The official SDKs retry every 429 unless told not to; a spent budget stays spent.
+  if (error.code() == core::ErrorCode::kBudgetExceeded) response.set("x-should-retry", "false");
   response.body() = error.ToJson();
   return response;
 }

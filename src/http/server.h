@@ -66,6 +66,8 @@ class Responder {
   virtual std::string_view route() const = 0;
   // The value of a `{name}` segment of the matched route; empty if none.
   virtual std::string_view PathParam(std::string_view name) const = 0;
+  // The peer's IP address as text ("127.0.0.1", "::1"); empty if unknown.
+  virtual std::string_view client_address() const = 0;
 };
 
 using Handler = std::function<asio::awaitable<void>(const Request&, Responder&)>;
@@ -73,9 +75,40 @@ using Handler = std::function<asio::awaitable<void>(const Request&, Responder&)>
 // Method + path → handler. Patterns are literal segments and `{name}`
 // segments, each matching one non-empty path segment. The query string is ignored
 // for matching. Built before the server starts; read-only afterwards.
+// What a route is, for the OpenAPI document (http/openapi.h): the document is
+// built from the same Router the server dispatches with, so it cannot drift.
+struct RouteDoc {
+  struct Param {
+    std::string name;
+    std::string schema = R"({"type":"string"})";  // JSON Schema text
+    std::string description;
+    bool required = false;
+  };
+  std::string operation_id;  // unique, e.g. "createKey"
+  std::string summary;
+  std::string tag;           // groups operations: "gateway", "tenants", "keys", ...
+  // The permission the route checks (docs/IDENTITY.md), emitted as
+  // x-strata-permission; empty for routes that only need a gateway key, or none.
+  std::string permission;
+  bool public_route = false;  // no credential at all (health, the document itself)
+  std::string request_schema;   // JSON Schema text of the JSON body; empty: no body
+  std::string response_schema;  // JSON Schema text of the success body
+  int success_status = 200;
+  bool event_stream = false;  // the success answer may be text/event-stream (stream: true)
+  std::vector<Param> query;
+};
+
 class Router {
  public:
-  void Add(beast_http::verb method, std::string pattern, Handler handler);
+  void Add(beast_http::verb method, std::string pattern, Handler handler, RouteDoc doc = {});
+
+  struct RouteInfo {
+    beast_http::verb method;
+    std::string_view pattern;
+    const RouteDoc* doc;
+  };
+  // Every route in the order added.
+  std::vector<RouteInfo> Routes() const;
 
   struct Match {
     const Handler* handler = nullptr;     // null: no route
@@ -91,6 +124,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    RouteDoc doc;
   };
   std::vector<Route> routes_;
 };

@@ -14,6 +14,7 @@ FailureKind Classify(const core::Error& error) {
     case ErrorCode::kUnavailable:
       return FailureKind::kTransient;
     case ErrorCode::kUpstreamRejected:
+    case ErrorCode::kBudgetExceeded:  // a vendor account out of quota: another deployment may have some
       return FailureKind::kDeployment;
     case ErrorCode::kInvalidRequest:
     case ErrorCode::kUnauthenticated:

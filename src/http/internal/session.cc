@@ -58,6 +58,9 @@ class Session final : public SessionBase, public Responder, public std::enable_s
         timer_(worker.io, Clock::time_point::max()),
         watch_done_(worker.io, Clock::time_point::max()) {
     registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
+    boost::system::error_code ec;
+    const auto peer = Lowest(stream_).remote_endpoint(ec);
+    if (!ec) client_address_ = peer.address().to_string();
     worker_.open_connections.fetch_add(1, std::memory_order_relaxed);
     ServerMetrics::Get().open_connections->Add(1);
   }
@@ -214,6 +217,7 @@ class Session final : public SessionBase, public Responder, public std::enable_s
   }
 
   const std::string& request_id() const override { return request_id_; }
+  std::string_view client_address() const override { return client_address_; }
   std::string_view route() const override { return route_; }
 
   std::string_view PathParam(std::string_view name) const override {
@@ -484,6 +488,7 @@ class Session final : public SessionBase, public Responder, public std::enable_s
   bool finished_ = false;
   bool idle_ = false;
   bool aborted_ = false;
+  std::string client_address_;
 
   // The request being served.
   Clock::time_point started_;

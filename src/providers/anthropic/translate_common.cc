@@ -109,7 +109,8 @@ std::string MessagesErrorBody(const core::Error& error) {
     case core::ErrorCode::kPermissionDenied: type = "permission_error"; break;
     case core::ErrorCode::kNotFound: type = "not_found_error"; break;
     case core::ErrorCode::kPayloadTooLarge: type = "request_too_large"; break;
-    case core::ErrorCode::kRateLimited: type = "rate_limit_error"; break;
+    case core::ErrorCode::kRateLimited:
+    case core::ErrorCode::kBudgetExceeded: type = "rate_limit_error"; break;
     // The Anthropic SDKs show "overloaded_error" as "try again later", which
     // is what these two mean.
     case core::ErrorCode::kUpstreamUnavailable:

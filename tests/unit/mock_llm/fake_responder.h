@@ -59,6 +59,7 @@ class FakeResponder : public http::Responder {
   void Abort() override { aborted = true; }
   const std::string& request_id() const override { return id; }
   std::string_view route() const override { return {}; }
+  std::string_view client_address() const override { return "127.0.0.1"; }
   std::string_view PathParam(std::string_view name) const override {
     const auto it = params.find(std::string(name));
     return it == params.end() ? std::string_view() : std::string_view(it->second);
