@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   strata::cli::AddServeCommand(app);
   strata::cli::AddConfigCommand(app);
   strata::cli::AddMockLlmCommand(app);
+  strata::cli::AddGovernanceCommands(app);
   strata::cli::AddVersionCommand(app);
   try {
     app.parse(argc, argv);

@@ -1,11 +1,16 @@
 #include <iostream>
 
+#include "admin/admin_api.h"
 #include "cli/commands.h"
 #include "cli/run_server.h"
 #include "config/config.h"
 #include "gateway/defaults.h"
 #include "gateway/gateway.h"
 #include "gateway/ops_endpoints.h"
+#include "governance/snapshot.h"
+#include "http/openapi.h"
+#include "limits/limits.h"
+#include "limits/redis/redis_backend.h"
 #include "observability/log.h"
 #include "pricing/price_table.h"
 #include "store/store.h"
@@ -16,6 +21,45 @@ namespace {
 
 using observability::Level;
 using observability::Log;
+
+core::Result<std::unique_ptr<limits::Backend>> MakeLimitsBackend(const gateway::AdmitOptions& options) {
+  if (options.backend == "redis") {
+    limits::RedisBackendOptions redis;
+    redis.url = options.redis_url;
+    return limits::MakeRedisBackend(std::move(redis));
+  }
+  return limits::MakeInProcessBackend();
+}
+
+// GET /openapi.json: the document of every route, the OpenAPI route included,
+// built once from the router the server will dispatch with.
+core::Status AddOpenApiRoute(http::Router& router) {
+  auto document = std::make_shared<std::string>();
+  http::RouteDoc doc;
+  doc.operation_id = "getOpenApi";
+  doc.summary = "This document";
+  doc.tag = "meta";
+  doc.public_route = true;
+  doc.response_schema = R"({"type":"object","required":["openapi","paths"]})";
+  router.Add(
+      boost::beast::http::verb::get, "/openapi.json",
+      [document](const http::Request& request, http::Responder& responder) -> boost::asio::awaitable<void> {
+        http::Response response(boost::beast::http::status::ok, request.version());
+        response.set(boost::beast::http::field::content_type, "application/json");
+        response.body() = *document;
+        co_await responder.Send(std::move(response));
+      },
+      std::move(doc));
+  http::OpenApiInfo info;
+  info.version = STRATA_VERSION;
+  info.description = "Strata: an OpenAI- and Anthropic-compatible gateway with tenants, keys, limits and budgets.";
+  info.schemas = admin::AdminApi::Schemas();
+  for (auto& [name, schema] : gateway::Gateway::Schemas()) info.schemas[name] = std::move(schema);
+  core::Result<std::string> built = http::BuildOpenApi(router, info);
+  if (!built) return built.error();
+  *document = std::move(*built);
+  return core::Status();
+}
 
 struct ServeFlags {
   std::string config_file;
@@ -75,15 +119,48 @@ int Serve(const ServeFlags& flags) {
     }
     prices.Merge(*overrides);
   }
+  // Keys, tenants, limits and budgets are served from memory; the poller keeps them current.
+  governance::SnapshotSource snapshots(store->governance(), {config.gateway.snapshot_refresh});
+  if (core::Status started = snapshots.Start(); !started) {
+    Log(Level::kError, "cannot load keys and tenants", {{"error", started.error().message()}});
+    observability::ShutdownLogging();
+    return 1;
+  }
+  core::Result<std::unique_ptr<limits::Backend>> limits_backend = MakeLimitsBackend(config.gateway.limits);
+  if (!limits_backend) {
+    Log(Level::kError, "cannot start the limits backend", {{"error", limits_backend.error().message()}});
+    observability::ShutdownLogging();
+    return 2;
+  }
   auto records = std::make_unique<store::WriteBehindQueue>(store->records(), config.store.write_behind);
-  gateway::Gateway gateway(config.gateway, std::move(prices), records.get());
+  gateway::Gateway gateway(config.gateway, std::move(prices), {records.get(), &snapshots, limits_backend->get()});
+  admin::ConsoleOptions console = config.console;
+  console.secure_cookies = console.secure_cookies || config.server.tls.enabled();
+  admin::AdminApi admin_api({.store = store->governance(),
+                             .pool = store->pool(),
+                             .snapshots = snapshots,
+                             .limits = limits_backend->get(),
+                             .sessions = &store->sessions(),
+                             .console = std::move(console),
+                             .oidc = config.oidc ? &*config.oidc : nullptr});
 
   http::Router router;
   gateway.AddRoutes(router);
+  admin_api.AddRoutes(router);
   std::vector<gateway::ReadinessCheck> checks;
   checks.push_back({"config", []() -> boost::asio::awaitable<core::Status> { co_return core::Status(); }});
   checks.push_back({"store", [&store] { return store->Ping(); }});
+  checks.push_back({"governance", [&snapshots]() -> boost::asio::awaitable<core::Status> {
+                      if (snapshots.healthy()) co_return core::Status();
+                      co_return core::Error::Unavailable("serving keys and limits from the last snapshot: the store "
+                                                         "cannot be read");
+                    }});
   gateway::AddOpsRoutes(router, std::move(checks));
+  if (core::Status documented = AddOpenApiRoute(router); !documented) {
+    Log(Level::kError, "cannot build the OpenAPI document", {{"error", documented.error().message()}});
+    observability::ShutdownLogging();
+    return 1;
+  }
 
   int exit_code;
   {
@@ -92,6 +169,7 @@ int Serve(const ServeFlags& flags) {
   }
   records->Close();  // every queued inference record reaches the database
   records.reset();
+  snapshots.Stop();
   store.reset();
   observability::ShutdownLogging();
   return exit_code;

@@ -196,6 +196,137 @@ void ReadRouting(Section& routing, gateway::GatewayOptions& options) {
   routing.ReadSection("breaker", [&](Section& breaker) { ReadBreaker(breaker, options.breaker); });
 }
 
+void ReadScopeLimits(Section& section, gateway::ScopeLimits& limits) {
+  constexpr long long kMax = 1'000'000'000;
+  section.ReadInteger("requests_per_minute", limits.requests_per_minute, 0, kMax);
+  section.ReadInteger("tokens_per_minute", limits.tokens_per_minute, 0, kMax);
+  section.ReadInteger("max_concurrent", limits.max_concurrent, 0, kMax);
+}
+
+void ReadLimits(Section& section, gateway::AdmitOptions& options) {
+  section.ReadChoice("backend", options.backend, {"memory", "redis"});
+  section.ReadNonEmptyString("redis_url", options.redis_url);
+  std::string on_error = options.fail_open ? "allow" : "deny";
+  section.ReadChoice("on_backend_error", on_error, {"allow", "deny"});
+  options.fail_open = on_error == "allow";
+  section.ReadInteger("default_max_output_tokens", options.default_max_output_tokens, 1, 10'000'000);
+  section.ReadSection("per_ip", [&](Section& per_ip) { ReadScopeLimits(per_ip, options.per_ip); });
+  section.ReadList("per_model", [&](Section& item) {
+    std::string model;
+    item.ReadNonEmptyString("model", model);
+    if (!item.Has("model")) item.Fail("model", "is required");
+    gateway::ScopeLimits limits;
+    ReadScopeLimits(item, limits);
+    if (!model.empty() && !options.per_model.emplace(model, limits).second) item.Fail("model", "is listed twice");
+  });
+}
+
+// A duration key whose option is in whole seconds (rounded up).
+void ReadSeconds(Section& section, std::string_view key, std::chrono::seconds& out,
+                 DurationFloor floor = DurationFloor::kAboveZero) {
+  std::chrono::milliseconds value = out;
+  section.ReadDuration(key, value, floor);
+  out = std::chrono::ceil<std::chrono::seconds>(value);
+}
+
+// Console sessions, under `auth:` next to the gateway's keys.
+void ReadConsoleAuth(Section& auth, admin::ConsoleOptions& options) {
+  ReadSeconds(auth, "session_ttl", options.session_ttl);
+  ReadSeconds(auth, "session_idle_timeout", options.idle_timeout, DurationFloor::kZeroAllowed);
+  auth.ReadBool("secure_cookies", options.secure_cookies);
+  auth.ReadBool("local_login", options.local_login);
+}
+
+void ReadRoleMapping(Section& roles, oidc::RoleMappingOptions& options) {
+  roles.ReadNonEmptyString("groups_claim", options.groups_claim);
+  roles.ReadList("mappings", [&](Section& item) {
+    oidc::RoleMapping mapping;
+    item.ReadNonEmptyString("group", mapping.group);
+    item.ReadChoice("role", mapping.role, {"admin", "tenant-admin", "developer", "reviewer", "auditor", "viewer"});
+    item.ReadString("tenant", mapping.tenant);
+    if (!item.Has("group")) item.Fail("group", "is required");
+    if (!item.Has("role")) {
+      item.Fail("role", "is required");
+    } else if (!item.Failed("role") && mapping.role != "admin" && mapping.tenant.empty()) {
+      item.Fail("tenant", "is required for a role other than admin (only an admin may be a platform user)");
+    }
+    options.mappings.push_back(std::move(mapping));
+  });
+  std::string default_role;
+  roles.ReadChoice("default_role", default_role,
+                   {"admin", "tenant-admin", "developer", "reviewer", "auditor", "viewer"});
+  roles.ReadString("default_tenant", options.default_tenant);
+  if (!default_role.empty()) {
+    options.default_role = default_role;
+    if (default_role != "admin" && options.default_tenant.empty()) {
+      roles.Fail("default_tenant", "is required with a default_role other than admin");
+    }
+  }
+}
+
+void ReadJwks(Section& jwks, oidc::JwksOptions& options) {
+  ReadSeconds(jwks, "max_ttl", options.max_ttl);
+  ReadSeconds(jwks, "min_ttl", options.min_ttl, DurationFloor::kZeroAllowed);
+  ReadSeconds(jwks, "refetch_interval", options.refetch_interval, DurationFloor::kZeroAllowed);
+  jwks.ReadDuration("fetch_timeout", options.fetch_timeout);
+  jwks.ReadByteSize("max_document_bytes", options.max_document_bytes, 1);
+  jwks.ReadInteger("max_keys", options.max_keys, 1, 10'000);
+}
+
+// `oidc:` (docs/OIDC.md): one issuer for console sign-in.
+void ReadOidc(Section& section, std::optional<oidc::OidcOptions>& out, admin::ConsoleOptions& console) {
+  oidc::OidcOptions options;
+  section.ReadNonEmptyString("issuer", options.issuer);
+  section.ReadNonEmptyString("client_id", options.client_id);
+  section.ReadString("client_secret", options.client_secret);
+  std::string client_auth = "client_secret_basic";
+  section.ReadChoice("client_auth", client_auth, {"client_secret_basic", "client_secret_post"});
+  options.client_auth =
+      client_auth == "client_secret_post" ? oidc::ClientAuth::kClientSecretPost : oidc::ClientAuth::kClientSecretBasic;
+  section.ReadNonEmptyString("redirect_uri", options.redirect_uri);
+  section.ReadNonEmptyString("scopes", options.scopes);
+  ReadSeconds(section, "leeway", options.leeway, DurationFloor::kZeroAllowed);
+  ReadSeconds(section, "login_timeout", options.login_timeout);
+  section.ReadNonEmptyString("post_login_url", console.post_login_url);
+  const std::string& landing = console.post_login_url;
+  if (!section.Failed("post_login_url") &&
+      (landing.front() != '/' || (landing.size() > 1 && (landing[1] == '/' || landing[1] == '\\')))) {
+    section.Fail("post_login_url", "must be a path on this server, such as / or /console");
+  }
+  section.ReadSection("roles", [&](Section& roles) { ReadRoleMapping(roles, options.roles); });
+  section.ReadSection("jwks", [&](Section& jwks) { ReadJwks(jwks, options.jwks); });
+  bool complete = true;
+  for (const std::string_view key : {"issuer", "client_id", "redirect_uri"}) {
+    if (!section.Has(key)) {
+      section.Fail(key, "is required");
+      complete = false;
+    }
+    complete = complete && !section.Failed(key);
+  }
+  if (!complete) return;
+  // What the reads above do not cover (URL shapes, scopes, bounds across keys):
+  // Validate's messages start with the field's path, "oidc.<key>...".
+  if (core::Status valid = oidc::Validate(options); !valid) {
+    const std::string full = valid.error().message();  // error() returns a copy: keep it alive
+    std::string_view message = full;
+    if (message.starts_with("oidc.")) message.remove_prefix(5);
+    const std::string key(message.substr(0, message.find_first_of(" .:[")));
+    message.remove_prefix(key.size());
+    while (!message.empty() && (message.front() == ':' || message.front() == ' ' || message.front() == '.')) {
+      message.remove_prefix(1);
+    }
+    if (key == "issuer" || key == "redirect_uri") {
+      // The parser's message quotes the URL, which may come from the environment.
+      section.Fail(key, "must be an absolute URL, https unless the host is loopback" +
+                            std::string(key == "issuer" ? ", without a query or fragment" : ""));
+    } else {
+      section.Fail(section.Has(key) ? std::string_view(key) : std::string_view("issuer"), message);
+    }
+    return;
+  }
+  out = std::move(options);
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
@@ -214,7 +345,13 @@ core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view fi
     root.ReadSection("upstream", [&](Section& section) { ReadUpstream(section, config.upstream); });
     root.ReadSection("store", [&](Section& section) { ReadStore(section, config.store); });
     root.ReadSection("log", [&](Section& section) { ReadLog(section, config.log); });
-    root.ReadSection("auth", [&](Section& section) { section.ReadStringList("api_keys", config.gateway.api_keys); });
+    root.ReadSection("auth", [&](Section& section) {
+      section.ReadStringList("api_keys", config.gateway.api_keys);
+      section.ReadDuration("refresh_interval", config.gateway.snapshot_refresh);
+      ReadConsoleAuth(section, config.console);
+    });
+    root.ReadSection("oidc", [&](Section& section) { ReadOidc(section, config.oidc, config.console); });
+    root.ReadSection("limits", [&](Section& section) { ReadLimits(section, config.gateway.limits); });
     root.ReadList("models", [&](Section& item) { ReadModel(item, config.gateway.models.emplace_back()); });
     root.ReadSection("routing", [&](Section& section) { ReadRouting(section, config.gateway); });
     root.ReadSection("pricing", [&](Section& section) { section.ReadReadableFile("file", config.gateway.pricing_file); });

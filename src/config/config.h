@@ -1,13 +1,17 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "admin/options.h"
 
 #include "config/environment.h"
 #include "core/result.h"
 #include "gateway/options.h"
 #include "http/options.h"
 #include "observability/options.h"
+#include "oidc/options.h"
 #include "store/options.h"
 
 namespace strata::config {
@@ -20,6 +24,8 @@ struct Config {
   store::StoreOptions store;
   observability::LogOptions log;
   gateway::GatewayOptions gateway;  // `auth:`, `models:`, `routing:`
+  admin::ConsoleOptions console;    // console sessions: `auth.session_*`, `oidc.post_login_url`
+  std::optional<oidc::OidcOptions> oidc;  // `oidc:`; unset: no OIDC sign-in
   std::string source = "<embedded default>";  // file the config came from
 };
 

@@ -49,7 +49,12 @@ asio::awaitable<core::Result<T>> Race(asio::awaitable<core::Result<T>> call, std
                                          std::to_string(limit.count()) + " ms");
 }
 
+void SetExchangeHeaders(http::Response& response, const core::Exchange& exchange) {
+  for (const auto& [name, value] : exchange.response_headers) response.set(name, value);
+}
+
 void SetRoutingHeaders(http::Response& response, const core::Exchange& exchange) {
+  SetExchangeHeaders(response, exchange);
   response.set("x-strata-deployment", exchange.deployment);
   response.set("x-strata-attempts", std::to_string(exchange.tried.size()));
 }
@@ -160,6 +165,7 @@ std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::Pr
   if (!price) return std::nullopt;
   const pricing::Cost cost = pricing::ComputeCost(*price, exchange.usage);
   exchange.cost_usd = cost.usd();
+  exchange.cost_nano_usd = cost.total_nano_usd();
   return cost;
 }
 
@@ -170,6 +176,7 @@ asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& respo
   exchange.status = error.HttpStatus();
   http::Response response = http::ErrorResponse(error, version);
   response.body() = ErrorBody(exchange, error);
+  SetExchangeHeaders(response, exchange);
   if (!exchange.tried.empty()) response.set("x-strata-attempts", std::to_string(exchange.tried.size()));
   co_await responder.Send(std::move(response));
 }

@@ -7,8 +7,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/api_docs.h"
 #include "gateway/dispatch.h"
 #include "pricing/token_estimate.h"
+#include "gateway/stages/admit_stage.h"
 #include "gateway/stages/identify_stage.h"
 #include "gateway/stages/metrics_stage.h"
 #include "gateway/stages/record_stage.h"
@@ -87,15 +89,20 @@ std::atomic<std::uint64_t> next_generation{1};
 
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, store::WriteBehindQueue* records)
+Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, GatewayDeps deps)
     : generation_(next_generation.fetch_add(1)),
       options_(std::move(options)),
       catalog_(options_.models),
       prices_(std::move(prices)) {
-  stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys));
+  stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys, deps.snapshots));
+  if (deps.limits != nullptr) {
+    stages_.push_back(std::make_unique<AdmitStage>(options_.limits, prices_, deps.snapshots, *deps.limits));
+  }
   stages_.push_back(std::make_unique<MetricsStage>());
-  if (records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*records));
+  if (deps.records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*deps.records));
 }
+
+std::map<std::string, std::string> Gateway::Schemas() { return GatewaySchemas(); }
 
 void Gateway::AddRoutes(http::Router& router) {
   const auto openai = [this](core::ApiFormat format) {
@@ -103,19 +110,24 @@ void Gateway::AddRoutes(http::Router& router) {
       return HandleInference(format, request, responder);
     };
   };
-  router.Add(beast_http::verb::post, "/v1/chat/completions", openai(core::ApiFormat::kOpenAiChat));
-  router.Add(beast_http::verb::post, "/v1/completions", openai(core::ApiFormat::kOpenAiCompletions));
-  router.Add(beast_http::verb::post, "/v1/embeddings", openai(core::ApiFormat::kOpenAiEmbeddings));
-  router.Add(beast_http::verb::post, "/v1/messages", openai(core::ApiFormat::kAnthropicMessages));
-  router.Add(beast_http::verb::post, "/v1/messages/count_tokens",
-             [this](const http::Request& request, http::Responder& responder) {
-               return HandleCountTokens(request, responder);
-             });
+  using enum DocumentedRoute;
+  router.Add(beast_http::verb::post, "/v1/chat/completions", openai(core::ApiFormat::kOpenAiChat),
+             GatewayRouteDoc(kChat));
+  router.Add(beast_http::verb::post, "/v1/completions", openai(core::ApiFormat::kOpenAiCompletions),
+             GatewayRouteDoc(kCompletions));
+  router.Add(beast_http::verb::post, "/v1/embeddings", openai(core::ApiFormat::kOpenAiEmbeddings),
+             GatewayRouteDoc(kEmbeddings));
+  router.Add(beast_http::verb::post, "/v1/messages", openai(core::ApiFormat::kAnthropicMessages),
+             GatewayRouteDoc(kMessages));
+  router.Add(
+      beast_http::verb::post, "/v1/messages/count_tokens",
+      [this](const http::Request& request, http::Responder& responder) { return HandleCountTokens(request, responder); },
+      GatewayRouteDoc(kCountTokens));
   const auto models = [this](const http::Request& request, http::Responder& responder) {
     return HandleModels(request, responder);
   };
-  router.Add(beast_http::verb::get, "/v1/models", models);
-  router.Add(beast_http::verb::get, "/v1/models/{id}", models);
+  router.Add(beast_http::verb::get, "/v1/models", models, GatewayRouteDoc(kModels));
+  router.Add(beast_http::verb::get, "/v1/models/{id}", models, GatewayRouteDoc(kModel));
 }
 
 WorkerRouting& Gateway::RoutingOfThisWorker() {
@@ -127,9 +139,16 @@ WorkerRouting& Gateway::RoutingOfThisWorker() {
 }
 
 asio::awaitable<bool> Gateway::Admit(core::Exchange& exchange, const http::Request& request,
-                                     http::Responder& responder) {
+                                     http::Responder& responder, const std::vector<AliasRoute>* routes) {
   for (const auto& stage : stages_) {
-    StageOutcome outcome = co_await stage->OnRequest(exchange, request);
+    // Two statements, not a conditional expression: g++ 12 mishandles the
+    // temporaries of co_await inside ?: (the refusal's message was freed).
+    StageOutcome outcome;
+    if (routes == nullptr) {
+      outcome = co_await stage->OnRequest(exchange, request);
+    } else {
+      outcome = co_await stage->OnAdmit(exchange, request, *routes);
+    }
     if (const core::Error* refused = std::get_if<core::Error>(&outcome)) {
       co_await SendError(exchange, responder, *refused, request.version());
       co_return false;
@@ -149,6 +168,7 @@ asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const htt
   core::Exchange exchange;
   exchange.request_id = responder.request_id();
   exchange.format = format;
+  exchange.client_address = std::string(responder.client_address());
   if (co_await Admit(exchange, request, responder)) {
     core::Status parsed = ParseBody(format, request.body(), exchange);
     std::vector<AliasRoute> routes;
@@ -160,7 +180,7 @@ asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const htt
                          core::Error(core::ErrorCode::kNotFound,
                                      "the model '" + exchange.model + "' does not exist on this gateway", "model"),
                          request.version());
-    } else {
+    } else if (co_await Admit(exchange, request, responder, &routes)) {
       co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder);
     }
   }

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gateway/catalog.h"
 #include "gateway/dispatch.h"
 #include "gateway/options.h"
 #include "gateway/stage.h"
+#include "governance/snapshot.h"
+#include "limits/limits.h"
 #include "http/server.h"
 #include "pricing/price_table.h"
 #include "store/write_behind.h"
@@ -17,16 +21,25 @@ namespace strata::gateway {
 // providers, each request an Exchange through the stages (identify → ... →
 // record), the upstream call routed over the alias's deployments and
 // fallbacks. Built once at startup; must outlive the server it adds routes to.
+// What the gateway works with besides its options; each may be null (tests,
+// or a gateway without that concern). All must outlive the gateway.
+struct GatewayDeps {
+  store::WriteBehindQueue* records = nullptr;          // one inference record per exchange
+  const governance::SnapshotSource* snapshots = nullptr;  // virtual keys, tenants, limits, budgets
+  limits::Backend* limits = nullptr;                   // rate limits, concurrency caps, budgets
+};
+
 class Gateway {
  public:
-  // `prices` prices each exchange; `records` receives one inference record per
-  // exchange (may be null in tests).
-  Gateway(GatewayOptions options, pricing::PriceTable prices, store::WriteBehindQueue* records);
+  // `prices` prices each exchange.
+  Gateway(GatewayOptions options, pricing::PriceTable prices, GatewayDeps deps);
 
   // POST /v1/chat/completions, /v1/completions, /v1/embeddings (OpenAI),
   // POST /v1/messages, /v1/messages/count_tokens (Anthropic);
   // GET /v1/models, /v1/models/{id}.
   void AddRoutes(http::Router& router);
+  // The reusable schemas the routes' documentation refers to (OpenAPI components).
+  static std::map<std::string, std::string> Schemas();
 
   const Catalog& catalog() const { return catalog_; }
 
@@ -35,9 +48,10 @@ class Gateway {
                                                http::Responder& responder);
   boost::asio::awaitable<void> HandleCountTokens(const http::Request& request, http::Responder& responder);
   boost::asio::awaitable<void> HandleModels(const http::Request& request, http::Responder& responder);
-  // Runs the request stages; false when one refused (the refusal was sent).
+  // Runs the stages' OnRequest (before parsing; `routes` null) or OnAdmit
+  // (after); false when one refused (the refusal was sent).
   boost::asio::awaitable<bool> Admit(core::Exchange& exchange, const http::Request& request,
-                                     http::Responder& responder);
+                                     http::Responder& responder, const std::vector<AliasRoute>* routes = nullptr);
   boost::asio::awaitable<void> Complete(core::Exchange& exchange);
   // This worker's routing state for this gateway, made on first use.
   WorkerRouting& RoutingOfThisWorker();

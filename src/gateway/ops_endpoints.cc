@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "gateway/api_docs.h"
 #include "observability/metrics.h"
 
 namespace strata::gateway {
@@ -55,13 +56,14 @@ asio::awaitable<void> Metrics(const http::Request& request, http::Responder& res
 }  // namespace
 
 void AddOpsRoutes(http::Router& router, std::vector<ReadinessCheck> readiness_checks) {
-  router.Add(beast_http::verb::get, "/healthz", Healthz);
+  router.Add(beast_http::verb::get, "/healthz", Healthz, OpsRouteDoc("/healthz"));
   auto checks = std::make_shared<const std::vector<ReadinessCheck>>(std::move(readiness_checks));
   router.Add(beast_http::verb::get, "/readyz",
              [checks](const http::Request& request, http::Responder& responder) {
                return Readyz(*checks, request, responder);
-             });
-  router.Add(beast_http::verb::get, "/metrics", Metrics);
+             },
+             OpsRouteDoc("/readyz"));
+  router.Add(beast_http::verb::get, "/metrics", Metrics, OpsRouteDoc("/metrics"));
 }
 
 }  // namespace strata::gateway

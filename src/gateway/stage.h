@@ -2,11 +2,13 @@
 
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "core/error.h"
 #include "core/exchange.h"
+#include "gateway/catalog.h"
 #include "http/server.h"
 
 namespace strata::gateway {
@@ -21,8 +23,15 @@ class Stage {
  public:
   virtual ~Stage() = default;
   virtual std::string_view Name() const = 0;  // metrics label and config key
-  // Before the upstream call. An error ends the exchange with that error.
+  // Before the body is parsed (who is calling). An error ends the exchange
+  // with that error.
   virtual boost::asio::awaitable<StageOutcome> OnRequest(core::Exchange& exchange, const http::Request& request) {
+    co_return Continue{};
+  }
+  // After the body is parsed and the model resolved to `routes`, before the
+  // upstream call (may it go ahead). An error ends the exchange with that error.
+  virtual boost::asio::awaitable<StageOutcome> OnAdmit(core::Exchange& exchange, const http::Request& request,
+                                                       const std::vector<AliasRoute>& routes) {
     co_return Continue{};
   }
   // Exactly once however the exchange ended (refused, failed, answered, or the

@@ -4,20 +4,26 @@
 #include <vector>
 
 #include "gateway/stage.h"
+#include "governance/snapshot.h"
 
 namespace strata::gateway {
 
-// Static API keys (`Authorization: Bearer` or Anthropic's `x-api-key`). Fills
-// exchange.principal; with no keys configured, every caller is let in.
-// Comparison is constant-time, and only digests of the keys are kept.
+// Who is calling (`Authorization: Bearer` or Anthropic's `x-api-key`): a
+// virtual key from the governance snapshot (its tenant, team and model
+// allowlist), or a static key from config (tenant "default"). Comparison is
+// constant-time, and only digests are kept. While no key of either kind
+// exists, every caller is let in (a fresh install on loopback); the first key
+// created closes the door (docs/IDENTITY.md).
 class IdentifyStage final : public Stage {
  public:
-  explicit IdentifyStage(const std::vector<std::string>& api_keys);
+  // `snapshots` may be null: static keys only.
+  IdentifyStage(const std::vector<std::string>& api_keys, const governance::SnapshotSource* snapshots);
   std::string_view Name() const override { return "identify"; }
   boost::asio::awaitable<StageOutcome> OnRequest(core::Exchange& exchange, const http::Request& request) override;
 
  private:
-  std::vector<std::string> key_digests_;  // SHA-256 of each key
+  std::vector<std::string> key_digests_;  // SHA-256 of each static key
+  const governance::SnapshotSource* snapshots_;
 };
 
 }  // namespace strata::gateway

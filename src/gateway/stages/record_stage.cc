@@ -1,5 +1,8 @@
 #include "gateway/stages/record_stage.h"
 
+#include <chrono>
+#include <cstdio>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -41,6 +44,7 @@ std::string Payload(const core::Exchange& exchange) {
   record["format"] = FormatName(exchange.format);
   record["key_id"] = exchange.principal.key_id;
   record["tenant"] = exchange.principal.tenant;
+  record["team"] = exchange.principal.team;
   record["model"] = exchange.model;
   record["alias"] = exchange.alias;
   record["deployment"] = exchange.deployment;
@@ -57,6 +61,27 @@ std::string Payload(const core::Exchange& exchange) {
   return json::serialize(record);
 }
 
+// The exchange's line in the daily spend rollup (UTC day of the record).
+store::SpendRow SpendOf(const core::Exchange& exchange, std::int64_t created_at_ms) {
+  store::SpendRow spend;
+  spend.tenant_id = exchange.principal.tenant;
+  spend.team_id = exchange.principal.team;
+  spend.key_id = exchange.principal.key_id;
+  spend.model = exchange.model;
+  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_time<std::chrono::milliseconds>(
+      std::chrono::milliseconds(created_at_ms)));
+  const std::chrono::year_month_day date(day);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  spend.day = text;
+  spend.requests = 1;
+  spend.input_tokens = static_cast<std::int64_t>(exchange.usage.input_tokens);
+  spend.output_tokens = static_cast<std::int64_t>(exchange.usage.output_tokens);
+  spend.cost_nano_usd = exchange.cost_nano_usd;
+  return spend;
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> RecordStage::OnComplete(core::Exchange& exchange) {
@@ -68,6 +93,7 @@ boost::asio::awaitable<void> RecordStage::OnComplete(core::Exchange& exchange) {
           .count();
   record.kind = "inference";
   record.payload = Payload(exchange);
+  record.spend = SpendOf(exchange, record.created_at_ms);
   core::Status queued = co_await queue_.Push(std::move(record));
   if (!queued) {
     // Only after shutdown began; the queue logs and counts it too.

@@ -17,14 +17,14 @@ StageOutcome Identify(IdentifyStage& stage, core::Exchange& exchange, std::strin
 const core::Error* Refusal(const StageOutcome& outcome) { return std::get_if<core::Error>(&outcome); }
 
 TEST(IdentifyStageTest, WithoutConfiguredKeysEveryoneIsLetIn) {
-  IdentifyStage stage({});
+  IdentifyStage stage({}, nullptr);
   core::Exchange exchange;
   EXPECT_EQ(Refusal(Identify(stage, exchange, "", "")), nullptr);
   EXPECT_FALSE(exchange.principal.authenticated);
 }
 
 TEST(IdentifyStageTest, BearerAndXApiKeyAreAcceptedAndNamedWithoutTheSecret) {
-  IdentifyStage stage({"sk-one", "sk-two"});
+  IdentifyStage stage({"sk-one", "sk-two"}, nullptr);
   core::Exchange bearer;
   EXPECT_EQ(Refusal(Identify(stage, bearer, "authorization", "Bearer sk-two")), nullptr);
   EXPECT_TRUE(bearer.principal.authenticated);
@@ -35,7 +35,7 @@ TEST(IdentifyStageTest, BearerAndXApiKeyAreAcceptedAndNamedWithoutTheSecret) {
 }
 
 TEST(IdentifyStageTest, MissingAndWrongKeysAre401s) {
-  IdentifyStage stage({"sk-one"});
+  IdentifyStage stage({"sk-one"}, nullptr);
   core::Exchange exchange;
   const StageOutcome missing = Identify(stage, exchange, "", "");
   ASSERT_NE(Refusal(missing), nullptr);
