@@ -12,7 +12,7 @@ packages=(
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
   libsodium-dev                     # argon2id password hashes
   redis-server                      # shared rate limits and budgets (tests start their own)
-  openssl ca-certificates curl sqlite3
+  openssl ca-certificates curl jq sqlite3
   wrk                               # bench/ load generator
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
