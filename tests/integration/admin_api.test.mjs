@@ -130,3 +130,21 @@ test('a rate limit and a budget per scope: putting again replaces, deleting remo
   assert.equal((await admin.get(`${base}/budgets`)).body.data.length, 0);
   assert.equal((await admin.delete(`${base}/rate-limits/${limits[0].id}`)).status, 200);
 });
+
+test('gateway answers match the document too', async () => {
+  const tenant = (await admin.post('/admin/v1/tenants', { name: 'documented' })).body;
+  const key = (await admin.post(`/admin/v1/tenants/${tenant.id}/keys`, { name: 'app' })).body.secret;
+  const chat = await admin.post('/v1/chat/completions',
+    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { key });
+  assert.equal(chat.status, 200);
+  const models = await admin.get('/v1/models', { key });
+  assert.ok(models.body.data.some((m) => m.id === 'gpt-4o-mini'));
+  assert.equal((await admin.get('/v1/models/gpt-4o-mini', { key })).body.id, 'gpt-4o-mini');
+  const embeddings = await admin.post('/v1/embeddings', { model: 'gpt-4o-mini', input: ['a', 'b'] }, { key });
+  assert.equal(embeddings.body.data.length, 2);
+  const message = await admin.post('/v1/messages',
+    { model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }, { key });
+  assert.equal(message.body.type, 'message');
+  const refused = await admin.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [] }, { key });
+  assert.equal(refused.status, 400);
+});
