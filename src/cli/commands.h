@@ -9,7 +9,7 @@ void AddServeCommand(CLI::App& app);
 void AddConfigCommand(CLI::App& app);
 void AddMockLlmCommand(CLI::App& app);
 void AddVersionCommand(CLI::App& app);
-// `strata tenants ...` and `strata keys ...`.
+// `strata tenants ...`, `strata keys ...` and `strata users ...`.
 void AddGovernanceCommands(CLI::App& app);
 
 }  // namespace strata::cli

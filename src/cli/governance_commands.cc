@@ -198,11 +198,54 @@ void AddKeys(CLI::App& app) {
   });
 }
 
+void AddUsers(CLI::App& app) {
+  CLI::App* users = app.add_subcommand("users", "Create console users (the first platform admin, scripts)");
+  users->require_subcommand(1);
+  auto flags = std::make_shared<StoreFlags>();
+  struct CreateFlags {
+    std::string tenant, email, name, role = "developer";
+    bool platform = false;
+  };
+  auto create_flags = std::make_shared<CreateFlags>();
+  CLI::App* create = users->add_subcommand(
+      "create", "Create a user who signs in to the console with a password read from standard input");
+  create->add_option("--email", create_flags->email, "what the user signs in with")->required();
+  create->add_option("--name", create_flags->name, "display name (default: the email)");
+  create->add_option("--tenant", create_flags->tenant, "tenant id or name");
+  create->add_flag("--platform", create_flags->platform, "a platform admin (no tenant)");
+  create->add_option("--role", create_flags->role, "admin (platform users), tenant-admin, developer, reviewer, auditor, viewer");
+  AddStoreFlags(create, *flags);
+  create->callback([flags, create_flags] {
+    CreateFlags options = *create_flags;
+    if (options.platform == !options.tenant.empty()) Fail(core::Error::InvalidRequest("give --tenant or --platform"));
+    if (options.platform) options.role = "admin";
+    const std::optional<governance::Role> role = governance::ParseRole(options.role);
+    if (!role) Fail(core::Error::InvalidRequest("unknown role '" + options.role + "'"));
+    if ((*role == governance::Role::kAdmin) != options.platform) {
+      Fail(core::Error::InvalidRequest("platform users have the role admin, and only they do"));
+    }
+    // From standard input, so the password is in neither the shell history nor the process list.
+    std::string password;
+    std::getline(std::cin, password);
+    if (password.size() < 12) Fail(core::Error::InvalidRequest("the password (standard input) must have at least 12 characters"));
+    auto store = OpenStore(*flags);
+    store::UserRow row;
+    if (!options.platform) row.tenant_id = FindTenant(store->governance(), options.tenant).id;
+    row.email = options.email;
+    row.display_name = options.name.empty() ? options.email : options.name;
+    row.role = options.role;
+    row.password_hash = Must(governance::HashPassword(password));
+    const store::UserRow created = Must(store->governance().CreateUser(row));
+    std::cout << created.id << '\t' << created.email << '\t' << created.role << '\n';
+  });
+}
+
 }  // namespace
 
 void AddGovernanceCommands(CLI::App& app) {
   AddTenants(app);
   AddKeys(app);
+  AddUsers(app);
 }
 
 }  // namespace strata::cli

@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { execFileSync } from 'node:child_process';
+import { STRATA_BIN } from './harness.mjs';
 import { routeOf, startGoverned } from './governance.mjs';
 
 const CLIENT_ID = 'strata-console';
@@ -277,6 +279,20 @@ test('without an oidc section the OIDC routes do not exist, and local sign-in st
   } finally {
     await plain.stop();
   }
+});
+
+test('the first platform admin made with `strata users create --platform` signs in and manages every tenant', async () => {
+  execFileSync(STRATA_BIN, ['users', 'create', '--platform', '--email', 'root@strata.example',
+    '--data-dir', path.join(strata.server.dir, 'data')], { input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  const browser = new Browser();
+  assert.equal((await browser.login('root@strata.example')).status, 200);
+  const listed = await browser.call('GET', '/admin/v1/tenants');
+  assert.equal(listed.status, 200);
+  assert.ok(listed.body.data.some((t) => t.id === tenants.acme.id) && listed.body.data.some((t) => t.id === tenants.bravo.id));
+  // A short password is refused before anything is stored.
+  assert.throws(() => execFileSync(STRATA_BIN, ['users', 'create', '--platform', '--email', 'weak@strata.example',
+    '--data-dir', path.join(strata.server.dir, 'data')], { input: 'short\n', stdio: ['pipe', 'pipe', 'pipe'] }));
+  assert.equal((await new Browser().login('weak@strata.example')).status, 401);
 });
 
 // --- local accounts ------------------------------------------------------------------
