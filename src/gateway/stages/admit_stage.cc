@@ -49,15 +49,20 @@ bool ModelAllowed(const std::vector<std::string>& allowed, std::string_view mode
   });
 }
 
-// Adds the rules of one scope's limits.
+// Adds the rules of one scope's limits; `estimated_tokens` is what a token
+// limit is charged now (settlement trues it up).
 void AddScope(limits::AdmissionRequest& request, std::string_view scope_type, std::string_view scope_id,
-              std::int64_t rpm, std::int64_t tpm, std::int64_t concurrent, std::int64_t estimated_tokens) {
-  if (rpm > 0) request.rates.push_back({governance::Counter("rpm", scope_type, scope_id), rpm, 1, "requests"});
-  if (tpm > 0) {
-    request.rates.push_back(
-        {governance::Counter("tpm", scope_type, scope_id), tpm, std::max<std::int64_t>(1, estimated_tokens), "tokens"});
+              const ScopeLimits& limits, std::int64_t estimated_tokens) {
+  if (limits.requests_per_minute > 0) {
+    request.rates.push_back({governance::Counter("rpm", scope_type, scope_id), limits.requests_per_minute, 1, "requests"});
   }
-  if (concurrent > 0) request.concurrency.push_back({governance::Counter("conc", scope_type, scope_id), concurrent});
+  if (limits.tokens_per_minute > 0) {
+    request.rates.push_back({governance::Counter("tpm", scope_type, scope_id), limits.tokens_per_minute,
+                             std::max<std::int64_t>(1, estimated_tokens), "tokens"});
+  }
+  if (limits.max_concurrent > 0) {
+    request.concurrency.push_back({governance::Counter("conc", scope_type, scope_id), limits.max_concurrent});
+  }
 }
 
 std::int64_t MaxOutputTokens(const json::object& body, std::int64_t fallback) {
@@ -106,7 +111,6 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
   }
 
   limits::AdmissionRequest admission;
-  std::vector<const store::BudgetRow*> budgets;
   const std::shared_ptr<const governance::Snapshot> snapshot =
       snapshots_ != nullptr ? snapshots_->Current() : std::shared_ptr<const governance::Snapshot>();
   // Token estimates cost a walk over the prompt: only when a token limit or a budget needs one.
@@ -118,8 +122,7 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
     return estimated_tokens;
   };
   const auto add_scope = [&](std::string_view type, std::string_view id, const ScopeLimits& limits) {
-    AddScope(admission, type, id, limits.requests_per_minute, limits.tokens_per_minute, limits.max_concurrent,
-             limits.tokens_per_minute > 0 ? estimate() : 0);
+    AddScope(admission, type, id, limits, limits.tokens_per_minute > 0 ? estimate() : 0);
   };
   if (snapshot != nullptr && principal.authenticated) {
     const std::pair<std::string_view, std::string_view> scopes[] = {
@@ -142,7 +145,9 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
   }
   if (admission.rates.empty() && admission.concurrency.empty() && admission.budgets.empty()) co_return Continue{};
 
-  if (!admission.budgets.empty()) admission.reserve_nano_usd = WorstCase(exchange, routes, static_cast<std::uint64_t>(estimate()));
+  if (!admission.budgets.empty()) {
+    admission.reserve_nano_usd = WorstCase(exchange, routes, static_cast<std::uint64_t>(estimate()));
+  }
   core::Result<limits::Admission> decided = co_await backend_.Admit(std::move(admission));
   if (!decided) {
     metrics.backend_errors.Increment();
@@ -174,9 +179,8 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
 boost::asio::awaitable<void> AdmitStage::OnComplete(core::Exchange& exchange) {
   limits::Ticket* ticket = std::any_cast<limits::Ticket>(&exchange.admission);
   if (ticket == nullptr) co_return;
-  const std::int64_t tokens = exchange.status == 200 || exchange.usage.input_tokens + exchange.usage.output_tokens > 0
-                                  ? static_cast<std::int64_t>(exchange.usage.input_tokens + exchange.usage.output_tokens)
-                                  : 0;
+  // A failed exchange used no tokens: its estimate is given back.
+  const auto tokens = static_cast<std::int64_t>(exchange.usage.input_tokens + exchange.usage.output_tokens);
   co_await backend_.Settle(std::move(*ticket), exchange.cost_nano_usd, tokens);
   exchange.admission.reset();
 }
