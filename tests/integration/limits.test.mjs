@@ -141,3 +141,21 @@ test('a concurrency cap refuses requests beyond it while they are in flight', as
     await server.stop();
   }
 });
+
+test('a per-address limit from config counts every key coming from that address', async () => {
+  const server = await startGoverned({ mock: strata.mock, config: 'limits: {per_ip: {requests_per_minute: 3}}' });
+  try {
+    const tenant = (await server.admin.post('/admin/v1/tenants', { name: 'by-address' })).body;
+    const base = `/admin/v1/tenants/${tenant.id}`;
+    const keys = [];
+    for (const name of ['one', 'two']) keys.push((await server.admin.post(`${base}/keys`, { name })).body.secret);
+    const ask = (secret) => new OpenAI({ apiKey: secret, baseURL: `${server.server.url}/v1`, maxRetries: 0 })
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await ask(keys[0]);
+    await ask(keys[1]);
+    await ask(keys[0]);
+    await assert.rejects(ask(keys[1]), OpenAI.RateLimitError);
+  } finally {
+    await server.stop();
+  }
+});
