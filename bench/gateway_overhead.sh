@@ -36,6 +36,7 @@ done
 admin_key=$("$bin" keys create --platform --role admin --name bench --data-dir "$dir/data" 2>/dev/null)
 admin() { curl -sf -X "$1" "http://127.0.0.1:$gateway_port$2" -H "authorization: Bearer $admin_key" \
   -H 'content-type: application/json' -d "$3"; }
+for _ in $(seq 50); do admin GET /admin/v1/tenants '' >/dev/null && break; sleep 0.1; done  # the next snapshot refresh
 tenant=$(admin POST /admin/v1/tenants '{"name":"bench"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
 tenant_key=$(admin POST "/admin/v1/tenants/$tenant/keys" '{"name":"wrk"}' | sed 's/.*"secret":"\([^"]*\)".*/\1/')
 admin PUT "/admin/v1/tenants/$tenant/rate-limits" \
