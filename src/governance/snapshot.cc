@@ -62,7 +62,7 @@ std::uint64_t NextSourceId() {
 
 }  // namespace
 
-bool KeyGrant::AllowsModel(std::string_view model) const {
+bool ModelAllowed(const std::vector<std::string>& allowed_models, std::string_view model) {
   if (allowed_models.empty()) return true;
   for (const std::string& allowed : allowed_models) {
     if (!allowed.empty() && allowed.back() == '*') {
@@ -73,6 +73,8 @@ bool KeyGrant::AllowsModel(std::string_view model) const {
   }
   return false;
 }
+
+bool KeyGrant::AllowsModel(std::string_view model) const { return ModelAllowed(allowed_models, model); }
 
 Snapshot::Snapshot(store::GovernanceStore::Everything everything) : version_(everything.version) {
   for (store::TenantRow& tenant : everything.tenants) {

@@ -20,6 +20,10 @@
 
 namespace strata::governance {
 
+// Whether an allowlist (exact names, or patterns "x*" matching by prefix;
+// empty: everything) lets `model` through.
+bool ModelAllowed(const std::vector<std::string>& allowed_models, std::string_view model);
+
 // What a key is on the request path: resolved once per snapshot, read by
 // the identify and admit stages.
 struct KeyGrant {

@@ -41,14 +41,6 @@ struct AdmitMetrics {
   }
 };
 
-bool ModelAllowed(const std::vector<std::string>& allowed, std::string_view model) {
-  if (allowed.empty()) return true;
-  return std::any_of(allowed.begin(), allowed.end(), [model](const std::string& entry) {
-    if (!entry.empty() && entry.back() == '*') return model.starts_with(std::string_view(entry).substr(0, entry.size() - 1));
-    return model == entry;
-  });
-}
-
 // Adds the rules of one scope's limits; `estimated_tokens` is what a token
 // limit is charged now (settlement trues it up).
 void AddScope(limits::AdmissionRequest& request, std::string_view scope_type, std::string_view scope_id,
@@ -104,7 +96,7 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
                                                          const std::vector<AliasRoute>& routes) {
   AdmitMetrics& metrics = AdmitMetrics::Get();
   const core::Principal& principal = exchange.principal;
-  if (!ModelAllowed(principal.allowed_models, exchange.model)) {
+  if (!governance::ModelAllowed(principal.allowed_models, exchange.model)) {
     metrics.refusals.WithCached({"model_not_allowed"}).Increment();
     co_return core::Error(core::ErrorCode::kPermissionDenied,
                           "this API key may not use the model '" + exchange.model + "'", "model");
