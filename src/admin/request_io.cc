@@ -37,7 +37,10 @@ std::string PercentDecode(std::string_view text) {
 }
 
 core::Error Invalid(std::string_view field, std::string_view what) {
-  return core::Error::InvalidRequest("'" + std::string(field) + "' " + std::string(what), std::string(field));
+  // append(), not operator+: g++ 12 -O2 warns falsely (-Wrestrict) on "'" + std::string.
+  std::string message;
+  message.append("'").append(field).append("' ").append(what);
+  return core::Error::InvalidRequest(std::move(message), std::string(field));
 }
 
 }  // namespace
