@@ -30,13 +30,16 @@ before(async () => {
       '  - name: fast',
       '    deployments:',
       deployment(healthy, 'mock-healthy'),
+      // A deployment name is one upstream with one breaker, however many
+      // aliases list it: each alias below gets its own, so their failures
+      // do not add up to an open breaker.
       '  - name: flaky',
       '    deployments:',
-      deployment(failing, 'mock-503'),
+      deployment(failing, 'mock-503-flaky'),
       deployment(healthy, 'mock-healthy'),
       '  - name: broken',
       '    deployments:',
-      deployment(failing, 'mock-503'),
+      deployment(failing, 'mock-503-broken'),
       '    fallbacks: [fast]',
       '  - name: bad-request',
       '    deployments:',
