@@ -16,6 +16,11 @@ build: deps
 run: build
 	$(RELEASE_DIR)/src/cli/strata serve
 
+# Floor (the mock), ceiling (nginx) and Strata, measured in one run (bench/run.sh).
+bench: build
+	@scripts/install-deps.sh --bench
+	bench/run.sh
+
 # Everything, built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps
 	@cmake -S . -B $(TEST_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DSTRATA_SANITIZE=ON >/dev/null

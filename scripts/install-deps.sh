@@ -16,6 +16,8 @@ packages=(
   wrk                               # bench/ load generator
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+# `make bench` also needs the ceiling it compares with.
+[ "${1:-}" = --bench ] && packages+=(nginx-light)
 
 missing=()
 for package in "${packages[@]}"; do
