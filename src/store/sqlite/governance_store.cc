@@ -61,20 +61,25 @@ core::Status CheckUserFields(const UserRow& row) {
   return {};
 }
 
+// That the tenant exists and the team (if any) is one of its own.
+core::Status CheckTenantAndTeam(Connection& c, const std::string& tenant_id, const std::string& team_id) {
+  if (!tenant_id.empty()) {
+    core::Result<bool> tenant = Exists(c, "SELECT 1 FROM tenants WHERE id = ?1", tenant_id);
+    if (!tenant) return tenant.error();
+    if (!*tenant) return core::Error::InvalidRequest("tenant '" + tenant_id + "' does not exist", "tenant_id");
+  }
+  if (!team_id.empty()) {
+    core::Result<bool> team = Exists(c, "SELECT 1 FROM teams WHERE id = ?1 AND tenant_id = ?2", team_id, tenant_id);
+    if (!team) return team.error();
+    if (!*team) return core::Error::InvalidRequest("no team '" + team_id + "' in this tenant", "team_id");
+  }
+  return {};
+}
+
 // The checks of a user row against the database. `self_id`: the user being
 // updated (excluded from the uniqueness checks), empty on create.
 core::Status CheckUserReferences(Connection& c, const UserRow& row, std::string_view self_id) {
-  if (!row.tenant_id.empty()) {
-    core::Result<bool> tenant = Exists(c, "SELECT 1 FROM tenants WHERE id = ?1", row.tenant_id);
-    if (!tenant) return tenant.error();
-    if (!*tenant) return core::Error::InvalidRequest("tenant '" + row.tenant_id + "' does not exist", "tenant_id");
-  }
-  if (!row.team_id.empty()) {
-    core::Result<bool> team =
-        Exists(c, "SELECT 1 FROM teams WHERE id = ?1 AND tenant_id = ?2", row.team_id, row.tenant_id);
-    if (!team) return team.error();
-    if (!*team) return core::Error::InvalidRequest("no team '" + row.team_id + "' in this tenant", "team_id");
-  }
+  if (core::Status placed = CheckTenantAndTeam(c, row.tenant_id, row.team_id); !placed) return placed;
   if (!row.email.empty()) {
     core::Result<bool> taken = Exists(c, "SELECT 1 FROM users WHERE email = ?1 AND id <> ?2", row.email, self_id);
     if (!taken) return taken.error();
@@ -118,17 +123,7 @@ core::Status CheckKeyFields(const ApiKeyRow& row) {
 }
 
 core::Status CheckKeyReferences(Connection& c, const ApiKeyRow& row) {
-  if (!row.tenant_id.empty()) {
-    core::Result<bool> tenant = Exists(c, "SELECT 1 FROM tenants WHERE id = ?1", row.tenant_id);
-    if (!tenant) return tenant.error();
-    if (!*tenant) return core::Error::InvalidRequest("tenant '" + row.tenant_id + "' does not exist", "tenant_id");
-  }
-  if (!row.team_id.empty()) {
-    core::Result<bool> team =
-        Exists(c, "SELECT 1 FROM teams WHERE id = ?1 AND tenant_id = ?2", row.team_id, row.tenant_id);
-    if (!team) return team.error();
-    if (!*team) return core::Error::InvalidRequest("no team '" + row.team_id + "' in this tenant", "team_id");
-  }
+  if (core::Status placed = CheckTenantAndTeam(c, row.tenant_id, row.team_id); !placed) return placed;
   if (!row.owner_id.empty()) {
     core::Result<bool> owner =
         Exists(c, "SELECT 1 FROM users WHERE id = ?1 AND COALESCE(tenant_id, '') = ?2", row.owner_id, row.tenant_id);
