@@ -1,14 +1,35 @@
 #include "store/sqlite/record_store.h"
 
+#include <map>
+#include <string>
+#include <tuple>
+
 #include "store/sqlite/database.h"
 #include "store/sqlite/spend.h"
 
 namespace strata::store::sqlite {
 
+namespace {
+
+using SpendGroups = std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, SpendRow>;
+
+void AddUp(SpendGroups& groups, const SpendRow& row) {
+  auto [entry, added] = groups.try_emplace({row.tenant_id, row.team_id, row.key_id, row.model, row.day}, row);
+  if (added) return;
+  SpendRow& sum = entry->second;
+  sum.requests += row.requests;
+  sum.input_tokens += row.input_tokens;
+  sum.output_tokens += row.output_tokens;
+  sum.cost_nano_usd += row.cost_nano_usd;
+}
+
+}  // namespace
+
 core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
   if (records.empty()) {
     return {};
   }
+  SpendGroups spend;
   Connection connection = database_.Lock();
   core::Result<Transaction> transaction = connection.Begin();
   if (!transaction) {
@@ -33,12 +54,13 @@ core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
       // Only a record that was actually inserted counts: a retried batch's
       // stored records changed nothing (changes() == 0), so their spend was
       // already added when they were first written.
-      if (record.spend && connection.changes() == 1) {
-        if (core::Status added = UpsertSpend(connection, *record.spend); !added) {
-          return added.error();
-        }
-      }
+      if (record.spend && connection.changes() == 1) AddUp(spend, *record.spend);
     }
+  }
+  // One upsert per (tenant, team, key, model, day) of the batch, not one per
+  // record: a busy key's batch is one row of the rollup.
+  for (const auto& [group, row] : spend) {
+    if (core::Status added = UpsertSpend(connection, row); !added) return added.error();
   }
   return transaction->Commit();
 }
