@@ -49,6 +49,12 @@ core::Status AddChatMessages(const json::array& messages, Conversation& conversa
   return {};
 }
 
+// Refuses the OpenAI chat fields no translated vendor can honour (log
+// probabilities, logit_bias, non-text output, web search, the legacy
+// functions API), naming the field and `vendor` ("Anthropic") in the error,
+// rather than dropping them silently.
+core::Status RefuseUntranslatableFields(const json::object& chat, std::string_view vendor);
+
 // Whether an OpenAI chat body asks for the final usage chunk of a stream
 // (`stream_options.include_usage: true`).
 bool IncludeUsageRequested(const json::object& body);

@@ -291,30 +291,7 @@ core::Status RefuseUnsupported(const json::object& chat) {
       return Invalid("n", "Anthropic models return one choice per request; n must be 1");
     }
   }
-  if (const json::value* logprobs = Member(chat, "logprobs"); logprobs && logprobs->is_bool() && logprobs->get_bool()) {
-    return Invalid("logprobs", "Anthropic models do not return log probabilities");
-  }
-  if (const json::value* top = Member(chat, "top_logprobs"); top && detail::Unsigned(*top).value_or(1) > 0) {
-    return Invalid("top_logprobs", "Anthropic models do not return log probabilities");
-  }
-  if (const json::object* bias = ObjectMember(chat, "logit_bias"); bias && !bias->empty()) {
-    return Invalid("logit_bias", "Anthropic models do not support logit_bias");
-  }
-  if (const json::array* modalities = ArrayMember(chat, "modalities")) {
-    for (const json::value& modality : *modalities) {
-      if (!modality.is_string() || modality.get_string() != "text") {
-        return Invalid("modalities", "Anthropic models only produce text");
-      }
-    }
-  }
-  if (Member(chat, "audio") != nullptr) return Invalid("audio", "Anthropic models do not produce audio");
-  if (Member(chat, "web_search_options") != nullptr) {
-    return Invalid("web_search_options", "not supported for Anthropic models");
-  }
-  if (Member(chat, "functions") != nullptr || Member(chat, "function_call") != nullptr) {
-    return Invalid("functions", "the legacy functions API is not supported; use tools");
-  }
-  return {};
+  return openai_chat::RefuseUntranslatableFields(chat, "Anthropic");
 }
 
 core::Result<std::optional<std::uint64_t>> TokenLimit(const json::object& chat, std::string_view key) {

@@ -527,33 +527,6 @@ class Conversation {
 
 // --- Tools and settings -----------------------------------------------------------
 
-core::Status RefuseUnsupported(const json::object& chat) {
-  if (const json::value* logprobs = Member(chat, "logprobs"); logprobs && logprobs->is_bool() && logprobs->get_bool()) {
-    return Invalid("logprobs", "log probabilities are not translated for Gemini models");
-  }
-  if (const json::value* top = Member(chat, "top_logprobs"); top && detail::Unsigned(*top).value_or(1) > 0) {
-    return Invalid("top_logprobs", "log probabilities are not translated for Gemini models");
-  }
-  if (const json::object* bias = ObjectMember(chat, "logit_bias"); bias && !bias->empty()) {
-    return Invalid("logit_bias", "Gemini models do not support logit_bias");
-  }
-  if (const json::array* modalities = ArrayMember(chat, "modalities")) {
-    for (const json::value& modality : *modalities) {
-      if (!modality.is_string() || modality.get_string() != "text") {
-        return Invalid("modalities", "only text output is translated for Gemini models");
-      }
-    }
-  }
-  if (Member(chat, "audio") != nullptr) return Invalid("audio", "audio output is not translated for Gemini models");
-  if (Member(chat, "web_search_options") != nullptr) {
-    return Invalid("web_search_options", "not supported for Gemini models");
-  }
-  if (Member(chat, "functions") != nullptr || Member(chat, "function_call") != nullptr) {
-    return Invalid("functions", "the legacy functions API is not supported; use tools");
-  }
-  return {};
-}
-
 // The function declarations, and the names each tool maps to, in order.
 core::Result<json::array> FunctionDeclarations(const json::object& chat) {
   json::array declarations;
@@ -751,7 +724,7 @@ core::Result<json::object> GenerationConfig(const json::object& chat) {
 json::value SchemaForGemini(const json::value& schema) { return SchemaConverter(schema).Convert(schema, 0); }
 
 core::Result<json::object> ChatRequestToGemini(const json::object& chat) {
-  if (auto refused = RefuseUnsupported(chat); !refused) return refused.error();
+  if (auto refused = openai_chat::RefuseUntranslatableFields(chat, "Gemini"); !refused) return refused.error();
   const json::value* messages = Member(chat, "messages");
   if (messages == nullptr || !messages->is_array() || messages->get_array().empty()) {
     return Invalid("messages", "must be a non-empty array");
