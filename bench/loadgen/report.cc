@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "core/text.h"
+
 namespace strata::loadgen {
 namespace {
 
@@ -15,23 +17,7 @@ std::string Number(double value, int decimals = 1) {
 
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
+  core::AppendJsonEscaped(out, text);
   return out + "\"";
 }
 
