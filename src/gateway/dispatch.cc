@@ -1,13 +1,13 @@
 #include "gateway/dispatch.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/upstream_race.h"
 #include "observability/log.h"
 #include "providers/anthropic/translate.h"
 #include "providers/registry.h"
@@ -23,30 +23,6 @@ using Clock = routing::Clock;
 
 std::chrono::milliseconds Millis(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration);
-}
-
-// Waits until the client leaves: the timer is cancelled by the responder's
-// OnClientGone callback. Returns at once if it already has.
-asio::awaitable<void> ClientLeaves(asio::steady_timer& gone, const http::Responder& responder) {
-  if (responder.ClientGone()) co_return;
-  co_await gone.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-// Runs `call`, but gives up after `limit` or as soon as the client leaves:
-// the call is then cancelled (its socket operations abort and its connection
-// is dropped, never pooled), so a vendor stops generating for nobody.
-template <class T>
-asio::awaitable<core::Result<T>> Race(asio::awaitable<core::Result<T>> call, std::chrono::milliseconds limit,
-                                      asio::steady_timer& client_gone, const http::Responder& responder,
-                                      std::string_view deployment) {
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer deadline(co_await asio::this_coro::executor, limit);
-  auto outcome = co_await (std::move(call) || deadline.async_wait(asio::use_awaitable) ||
-                           ClientLeaves(client_gone, responder));
-  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
-  if (outcome.index() == 2) co_return core::Error::Unavailable("the client disconnected");
-  co_return core::Error::UpstreamTimeout(std::string(deployment) + " did not answer within " +
-                                         std::to_string(limit.count()) + " ms");
 }
 
 void SetExchangeHeaders(http::Response& response, const core::Exchange& exchange) {
@@ -133,31 +109,6 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
   }
 }
 
-// A stream attempt ends when the client leaves, and also when it has produced
-// no event within `limit`; once the first event is out, only the client's idle
-// timeout bounds the stream, since a long generation is not a failure.
-asio::awaitable<providers::StreamEnd> RaceStream(asio::awaitable<providers::StreamEnd> stream, const bool* started,
-                                                 std::chrono::milliseconds limit, asio::steady_timer& client_gone,
-                                                 const http::Responder& responder, std::string_view deployment) {
-  using namespace asio::experimental::awaitable_operators;
-  const auto first_event_deadline = [](const bool* started, std::chrono::milliseconds limit) -> asio::awaitable<void> {
-    asio::steady_timer timer(co_await asio::this_coro::executor, limit);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (!*started) co_return;
-    timer.expires_at(Clock::time_point::max());  // started in time: wait to be cancelled by the stream's end
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  };
-  auto outcome = co_await (std::move(stream) || first_event_deadline(started, limit) ||
-                           ClientLeaves(client_gone, responder));
-  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
-  providers::StreamEnd end;
-  end.delivered = *started;
-  end.status = outcome.index() == 2 ? core::Error::Unavailable("the client disconnected")
-                                    : core::Error::UpstreamTimeout(std::string(deployment) + " sent nothing within " +
-                                                                   std::to_string(limit.count()) + " ms");
-  co_return end;
-}
-
 // Prices the exchange's usage at the called model's rates. Unknown models stay
 // unpriced (cost_usd empty), never silently free.
 std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::PriceTable& prices) {
@@ -227,10 +178,8 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
   routing::AttemptPlan plan(std::move(groups), options.retry, routing.selector(), Clock::now() + options.timeout);
   ClientSink sink(exchange, responder, version);
   // Watch the client for the whole exchange, so that its leaving cancels the
-  // upstream call at once (Race) instead of at the next write.
-  asio::steady_timer client_gone(co_await asio::this_coro::executor, Clock::time_point::max());
+  // upstream call at once (RaceCall) instead of at the next write.
   responder.WatchClient();
-  responder.OnClientGone([&client_gone] { client_gone.cancel(); });
   core::Error last_error = core::Error::Unavailable("no deployment could serve '" + exchange.model + "'");
   while (true) {
     core::Result<routing::Attempt> attempt = plan.Next(Clock::now());
@@ -279,7 +228,7 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
       providers::StreamEnd end = co_await RaceStream(provider->Stream(deployment, format, body, target),
-                                                     sink.started_flag(), limit, client_gone, responder,
+                                                     sink.started_flag(), limit, responder,
                                                      deployment.name);
       exchange.usage = end.usage;
       Account(exchange, prices);
@@ -298,8 +247,8 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       }
     } else {
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
-      core::Result<providers::Answer> answer = co_await Race(provider->Call(deployment, format, body), limit,
-                                                             client_gone, responder, deployment.name);
+      core::Result<providers::Answer> answer = co_await RaceCall(provider->Call(deployment, format, body), limit,
+                                                             responder, deployment.name);
       if (answer && translate) {
         boost::system::error_code ec;
         json::value chat = json::parse(answer->body, ec);

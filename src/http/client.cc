@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -19,6 +20,7 @@
 
 #include "http/internal/client_connection.h"
 #include "http/internal/connection_pool.h"
+#include "http/internal/wire.h"
 #include "http/url.h"
 
 namespace strata::http {
@@ -30,6 +32,10 @@ using Parser = beast_http::response_parser<beast_http::buffer_body>;
 // Everything an open response needs, on the heap so that a ClientStream can
 // move while Beast holds pointers into the parser and buffers.
 struct StreamState {
+  // User-provided, so that make_unique's value-initialization does not zero
+  // the 16 KiB scratch on every call.
+  StreamState() {}
+
   std::unique_ptr<Connection> connection;  // null once finished
   std::optional<Parser> parser;            // optional: a 1xx head means starting over
   std::weak_ptr<ConnectionPool> pool;      // expired when the Client is gone
@@ -38,7 +44,7 @@ struct StreamState {
   milliseconds idle_timeout{};
   bool may_pool = true;  // the request itself did not ask to close
   bool finished = false;
-  std::array<char, 16 * 1024> scratch{};  // where the parser puts body bytes
+  std::array<char, 16 * 1024> scratch;  // where the parser puts body bytes; written before read
 };
 
 }  // namespace internal
@@ -55,7 +61,11 @@ using Clock = std::chrono::steady_clock;
 // 8 KiB default is too tight, and anything past this is not a sane answer.
 constexpr std::uint32_t kMaxHeaderBytes = 64 * 1024;
 
-Request BuildRequest(ClientRequest request, const Url& url) {
+// Bounds the parsed-URL cache: URLs come from configuration, but nothing
+// stops a caller from building them per request.
+constexpr std::size_t kMaxCachedTargets = 1024;
+
+Request BuildRequest(ClientRequest request, const Url& url, const std::string& authority) {
   Request message;
   // The fields first: Beast keeps the start line in them, so this assignment
   // would undo a method or target set before it.
@@ -64,7 +74,7 @@ Request BuildRequest(ClientRequest request, const Url& url) {
   message.target(url.target);
   message.version(11);
   if (message.find(beast_http::field::host) == message.end()) {
-    message.set(beast_http::field::host, url.Authority());
+    message.set(beast_http::field::host, authority);
   }
   message.body() = std::move(request.body);
   message.prepare_payload();
@@ -89,9 +99,10 @@ struct HeadOutcome {
 // frame, which outlives this call.
 asio::awaitable<HeadOutcome> ExchangeHead(Connection& connection, const Request& request, StreamState& state,
                                           std::optional<std::uint64_t> body_limit, milliseconds timeout) {
+  const std::string head = internal::WireHead(request.base());
   connection.tcp().expires_after(timeout);
-  auto [write_ec, written] = co_await connection.Visit([&request](auto& stream) {
-    return beast_http::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
+  auto [write_ec, written] = co_await connection.Visit([&head, &request](auto& stream) {
+    return asio::async_write(stream, internal::WireBuffers(head, request.body()), asio::as_tuple(asio::use_awaitable));
   });
   if (write_ec) {
     co_return HeadOutcome{write_ec, "sending the request to"};
@@ -245,18 +256,41 @@ asio::awaitable<core::Result<ClientStream>> Client::Open(ClientRequest request) 
   co_return ClientStream(std::move(*started));
 }
 
+core::Result<std::shared_ptr<const Client::Target>> Client::TargetOf(const std::string& text) {
+  if (const auto cached = targets_.find(text); cached != targets_.end()) {
+    return cached->second;
+  }
+  core::Result<Url> url = Url::Parse(text);
+  if (!url) {
+    return core::Error::Internal(url.error().message());  // our config built it, not the end user
+  }
+  auto target = std::make_shared<Target>();
+  target->authority = url->Authority();
+  target->where = url->HostPort();
+  target->pool_key = url->scheme + "://" + target->where;
+  target->url = std::move(*url);
+  if (targets_.size() >= kMaxCachedTargets) {
+    targets_.clear();  // a caller building URLs per request: start over rather than grow
+  }
+  targets_.emplace(text, target);
+  return target;
+}
+
 asio::awaitable<core::Result<std::unique_ptr<StreamState>>> Client::Start(ClientRequest request,
                                                                           std::optional<std::uint64_t> body_limit) {
-  core::Result<Url> url = Url::Parse(request.url);
-  if (!url) {
-    co_return core::Error::Internal(url.error().message());  // our config built it, not the end user
+  core::Result<std::shared_ptr<const Target>> target = TargetOf(request.url);
+  if (!target) {
+    co_return target.error();
   }
-  if (url->tls() && tls_setup_error_) {
+  // Held by this frame: a cache reset meanwhile cannot pull it away.
+  const std::shared_ptr<const Target> held = std::move(*target);
+  const Url& url = held->url;
+  const std::string& where = held->where;
+  const std::string& key = held->pool_key;
+  if (url.tls() && tls_setup_error_) {
     co_return *tls_setup_error_;
   }
-  const Request message = BuildRequest(std::move(request), *url);
-  const std::string where = url->HostPort();
-  const std::string key = url->scheme + "://" + where;
+  const Request message = BuildRequest(std::move(request), url, held->authority);
 
   bool retried = false;
   for (;;) {
@@ -267,7 +301,7 @@ asio::awaitable<core::Result<std::unique_ptr<StreamState>>> Client::Start(Client
     const bool reused = connection != nullptr;
     if (!connection) {
       core::Result<std::unique_ptr<Connection>> connected =
-          co_await internal::Connect(executor_, *url, tls_context_.get(), options_.connect_timeout);
+          co_await internal::Connect(executor_, url, tls_context_.get(), options_.connect_timeout);
       if (!connected) {
         co_return connected.error();
       }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -11,6 +12,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/result.h"
+#include "http/url.h"
 #include "http/options.h"
 
 namespace boost::asio::ssl {
@@ -139,8 +141,19 @@ class Client {
   asio::awaitable<core::Result<std::unique_ptr<internal::StreamState>>> Start(ClientRequest request,
                                                                              std::optional<std::uint64_t> body_limit);
 
+  // A URL split once into what a call needs; the gateway calls the same few
+  // URLs (one per deployment and endpoint) over and over.
+  struct Target {
+    Url url;
+    std::string authority;  // the Host header
+    std::string where;      // "host:port", for messages
+    std::string pool_key;   // "scheme://host:port"
+  };
+  core::Result<std::shared_ptr<const Target>> TargetOf(const std::string& url);
+
   asio::any_io_executor executor_;
   ClientOptions options_;
+  std::unordered_map<std::string, std::shared_ptr<const Target>> targets_;  // at most kMaxCachedTargets
   std::unique_ptr<asio::ssl::context> tls_context_;
   std::optional<core::Error> tls_setup_error_;  // ca_file unreadable: every https call fails with it
   std::shared_ptr<internal::ConnectionPool> pool_;

@@ -55,7 +55,8 @@ class Responder {
   // Runs `callback` (on the connection's thread) the moment the client goes
   // away during a stream. If it already has, runs it at once, inside this
   // call: register first, then check ClientGone() before starting to wait.
-  // One callback at a time; it is dropped when the handler returns.
+  // One callback at a time; it is dropped when the handler returns, or by
+  // passing an empty function.
   virtual void OnClientGone(std::function<void()> callback) = 0;
   // Closes the connection without answering (fault injection, protocol abuse).
   virtual void Abort() = 0;

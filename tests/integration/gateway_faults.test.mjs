@@ -12,6 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
@@ -556,6 +557,26 @@ async function abortAfterTwoChunks(gatewayClient, model) {
   return response.headers.get('x-request-id');
 }
 
+// Waits until the gateway counts `expected` open client connections, the
+// asking one included (it asks on a connection of its own that it closes).
+async function openConnectionsBecome(gateway, expected, withinMs) {
+  const deadline = Date.now() + withinMs;
+  let open;
+  while (Date.now() < deadline) {
+    const text = await new Promise((resolve, reject) => {
+      http.get(`${gateway.url}/metrics`, { agent: false, headers: { connection: 'close' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => { body += chunk; });
+        response.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    open = Number(text.match(/^strata_http_open_connections (\S+)$/m)[1]);
+    if (open === expected) return;
+    await sleep(100);
+  }
+  assert.equal(open, expected, 'open client connections');
+}
+
 test('a client leaving mid-stream: the upstream is closed, the server stays healthy, the record says client_gone', LIMIT, async () => {
   const slowStream = await own(startMockLlm(['--chunk-delay-ms', '200', '--chunks', '20']));
   const tap = await own(startTap(slowStream.port));
@@ -570,6 +591,9 @@ test('a client leaving mid-stream: the upstream is closed, the server stays heal
     await tap.waitForClose(upstream);
     assert.ok(!upstream.fromUpstream.slice(0, upstream.upstreamBytesAtClose).includes('[DONE]'),
       'Strata closed its upstream connection before the vendor finished the stream');
+    // The client's connection is closed too, at once, not left half-open
+    // (CLOSE-WAIT) holding a connection slot until server.idle_timeout (75 s).
+    await openConnectionsBecome(gateway, 1, 10_000);
 
     assert.equal((await fetch(`${gateway.url}/healthz`)).status, 200);
     const full = await chat(gatewayClient, 'slow-stream', { stream: true });

@@ -20,6 +20,7 @@
 
 #include "core/ids.h"
 #include "http/internal/limits.h"
+#include "http/internal/wire.h"
 #include "http/internal/worker.h"
 #include "http/sse.h"
 #include "observability/log.h"
@@ -113,8 +114,9 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     response.prepare_payload();
     status_ = response.result_int();
     state_ = ReplyState::kDone;
+    const std::string head = WireHead(response.base());
     SetDeadline(worker_.options.idle_timeout);
-    auto [ec, written] = co_await beast_http::async_write(stream_, response, kUseTuple);
+    auto [ec, written] = co_await asio::async_write(stream_, WireBuffers(head, response.body()), kUseTuple);
     ClearDeadline();
     if (ec) {
       aborted_ = true;
@@ -159,7 +161,11 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     if constexpr (kIsTls<Stream>) keep_alive_ = false;
     watching_ = true;
     watcher_running_ = true;
-    asio::co_spawn(worker_.io, WatchConnection(this->shared_from_this()), asio::detached);
+    if constexpr (kIsTls<Stream>) {
+      asio::co_spawn(worker_.io, WatchConnection(this->shared_from_this()), asio::detached);
+    } else {
+      AwaitReadable();
+    }
   }
 
   asio::awaitable<core::Status> SendEvent(std::string_view data, std::string_view name) override {
@@ -201,7 +207,9 @@ class Session final : public SessionBase, public Responder, public std::enable_s
   bool ClientGone() const override { return client_gone_; }
 
   void OnClientGone(std::function<void()> callback) override {
-    if (client_gone_) {
+    if (!callback) {
+      on_client_gone_ = nullptr;
+    } else if (client_gone_) {
       callback();
     } else {
       on_client_gone_ = std::move(callback);
@@ -385,9 +393,40 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     Lowest(stream_).close(ignored);
   }
 
-  // While watched, a read is kept pending so that a client leaving is noticed
-  // at once, even while the handler waits on a slow upstream. Bytes
+  // While watched, the connection is waited on so that a client leaving is
+  // noticed at once, even while the handler waits on a slow upstream. Bytes
   // that arrive meanwhile (a pipelined request) are kept for the next read.
+  //
+  // Plain TCP waits for readability without reading, from a callback rather
+  // than a coroutine: a quiet client costs no syscall and no spawn. A stopped
+  // watch is not cancelled but left to complete, harmlessly, with the next
+  // bytes the client sends; the next read then queues behind it instead of
+  // first trying a read that would find nothing (one syscall and one trip
+  // through the scheduler fewer per request).
+  void AwaitReadable() {
+    Lowest(stream_).async_wait(tcp::socket::wait_read,
+                               [self = this->shared_from_this(), watch = watch_generation_](boost::system::error_code ec) {
+                                 if (watch == self->watch_generation_) self->OnReadable(ec);
+                               });
+  }
+
+  void OnReadable(boost::system::error_code ec) {
+    tcp::socket& socket = Lowest(stream_);
+    // Readable with nothing to read is the client's end of stream, or a reset.
+    const std::size_t available = ec ? 0 : socket.available(ec);
+    if (available > 0) {
+      const std::size_t received = socket.read_some(buffer_.prepare(available), ec);
+      if (!ec) buffer_.commit(received);
+    }
+    if (ec || available == 0) {
+      watcher_running_ = false;
+      if (watching_) MarkClientGone();
+      return;
+    }
+    AwaitReadable();
+  }
+
+  // TLS reads through the stream, so records are decrypted in order.
   static asio::awaitable<void> WatchConnection(std::shared_ptr<Session> self) {
     std::array<char, 4096> scratch;
     while (true) {
@@ -405,6 +444,11 @@ class Session final : public SessionBase, public Responder, public std::enable_s
 
   asio::awaitable<void> StopWatchingClient() {
     watching_ = false;
+    if constexpr (!kIsTls<Stream>) {
+      ++watch_generation_;  // the pending wait, when it completes, is ignored
+      watcher_running_ = false;
+      co_return;
+    }
     boost::system::error_code ignored;
     Lowest(stream_).cancel(ignored);
     while (watcher_running_) {
@@ -503,6 +547,7 @@ class Session final : public SessionBase, public Responder, public std::enable_s
   // Client watching during a stream.
   bool watching_ = false;
   bool watcher_running_ = false;
+  std::uint64_t watch_generation_ = 0;  // plain TCP: which wait is the live one
   bool client_gone_ = false;
   std::function<void()> on_client_gone_;
   asio::steady_timer watch_done_;
