@@ -35,7 +35,7 @@ std::string_view RequiredField(core::ApiFormat format) {
 // provider relies on. The rest is the vendor's to judge.
 core::Status ParseBody(core::ApiFormat format, std::string_view text, core::Exchange& exchange) {
   boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
+  json::value parsed = json::parse(text, ec, exchange.body.storage());  // same arena: the move below moves
   if (ec) return core::Error::InvalidRequest("the request body is not valid JSON: " + ec.message());
   if (!parsed.is_object()) return core::Error::InvalidRequest("the request body must be a JSON object");
   exchange.body = std::move(parsed.get_object());

@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -108,6 +109,29 @@ core::Usage EstimateIfMissing(const core::Usage& reported, bool reported_any, co
   return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), pricing::EstimateTokens(generated));
 }
 
+// The usage of a whole answer: as reported, or estimated. Not a coroutine, so
+// the parse arena lives on the stack: the answer is read only for this, and a
+// typical one then costs no allocation instead of one per key and string.
+core::Result<core::Usage> UsageOfAnswer(const Deployment& deployment, core::ApiFormat format,
+                                        const json::object& request, std::string_view answer) {
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(answer, ec, &arena);
+  if (ec || !parsed.is_object()) {
+    return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
+  }
+  if (const auto* usage = parsed.get_object().if_contains("usage"); usage != nullptr && usage->is_object()) {
+    return UsageFromOpenAi(*usage);
+  }
+  if (format == core::ApiFormat::kOpenAiEmbeddings) {
+    return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), 0);
+  }
+  std::string generated;
+  CollectChoicesText(parsed.get_object(), generated);
+  return EstimateIfMissing({}, false, request, generated);
+}
+
 }  // namespace
 
 std::optional<OpenAiPreset> FindOpenAiPreset(std::string_view provider) {
@@ -148,24 +172,9 @@ asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deplo
         if (response->status != 200) {
           co_return UpstreamHttpError(deployment.name, response->status, response->body, response->headers);
         }
-        boost::system::error_code ec;
-        const json::value parsed = json::parse(response->body, ec);
-        if (ec || !parsed.is_object()) {
-          co_return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
-        }
-        Answer answer;
-        const auto* usage = parsed.get_object().if_contains("usage");
-        if (usage != nullptr && usage->is_object()) {
-          answer.usage = UsageFromOpenAi(*usage);
-        } else if (format != core::ApiFormat::kOpenAiEmbeddings) {
-          std::string generated;
-          CollectChoicesText(parsed.get_object(), generated);
-          answer.usage = EstimateIfMissing({}, false, body, generated);
-        } else {
-          answer.usage = pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(body), 0);
-        }
-        answer.body = std::move(response->body);
-        co_return answer;
+        core::Result<core::Usage> usage = UsageOfAnswer(deployment, format, body, response->body);
+        if (!usage) co_return usage.error();
+        co_return Answer{std::move(response->body), *usage};
       });
 }
 
