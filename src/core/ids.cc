@@ -1,17 +1,40 @@
 #include "core/ids.h"
 
+#include <chrono>
 #include <random>
 
 namespace strata::core {
 
-std::string NewRequestId() {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::mt19937_64& Generator() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
+  return generator;
+}
+
+// Writes the low `digits` hex digits of `bits` into out[0, digits), most significant first.
+void PutHex(char* out, std::uint64_t bits, int digits) {
+  for (int i = digits - 1; i >= 0; --i, bits >>= 4) out[i] = kHex[bits & 0xf];
+}
+
+}  // namespace
+
+std::string NewRequestId() {
   std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t bits = generator();
-    for (int i = 0; i < 16; ++i, bits >>= 4) id[half * 16 + i] = kHex[bits & 0xf];
-  }
+  PutHex(id.data(), Generator()(), 16);
+  PutHex(id.data() + 16, Generator()(), 16);
+  return id;
+}
+
+std::string NewTimeOrderedId() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto millis = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  std::string id(32, '0');
+  PutHex(id.data(), millis, 12);
+  PutHex(id.data() + 12, Generator()(), 16);
+  PutHex(id.data() + 28, Generator()(), 4);
   return id;
 }
 

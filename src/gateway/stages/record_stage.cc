@@ -101,7 +101,7 @@ store::SpendRow SpendOf(const core::Exchange& exchange, std::int64_t created_at_
 boost::asio::awaitable<void> RecordStage::OnComplete(core::Exchange& exchange) {
   store::Record record;
   // Not the request id: clients may reuse theirs, and a duplicate id would be ignored.
-  record.id = core::NewRequestId();
+  record.id = core::NewTimeOrderedId();
   record.created_at_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();

@@ -1,6 +1,8 @@
 #include "core/ids.h"
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +20,31 @@ TEST(RequestIdTest, NewIdsAre32HexCharactersAndDistinct) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(RequestIdTest, TimeOrderedIdsSortByCreationAndStartWithTheMillisecond) {
+  const auto millis = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const long long before = millis();
+  std::string previous = NewTimeOrderedId();
+  std::set<std::string> seen{previous};
+  for (int i = 0; i < 1000; ++i) {
+    if (i % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::string id = NewTimeOrderedId();
+    ASSERT_EQ(id.size(), 32u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    // Within a millisecond the order is random; across milliseconds, by time.
+    EXPECT_GE(id.substr(0, 12), previous.substr(0, 12));
+    previous = id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1001u);
+  const long long stamped = std::stoll(previous.substr(0, 12), nullptr, 16);
+  EXPECT_GE(stamped, before);
+  EXPECT_LE(stamped, millis());
 }
 
 TEST(RequestIdTest, ClientIdsAreAcceptedOnlyWhenSafeToLog) {
