@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
   libsodium-dev                     # argon2id password hashes
   redis-server                      # shared rate limits and budgets (tests start their own)
+  prometheus                        # promtool lints /metrics; tests scrape it with a real server
   openssl ca-certificates curl jq sqlite3
   wrk                               # bench/ load generator
 )

@@ -15,6 +15,8 @@
 #include "pricing/price_table.h"
 #include "store/store.h"
 #include "store/write_behind.h"
+#include "tracing/exporter.h"
+#include "tracing/tracer.h"
 
 namespace strata::cli {
 namespace {
@@ -133,7 +135,17 @@ int Serve(const ServeFlags& flags) {
     return 2;
   }
   auto records = std::make_unique<store::WriteBehindQueue>(store->records(), config.store.write_behind);
-  gateway::Gateway gateway(config.gateway, std::move(prices), {records.get(), &snapshots, limits_backend->get()});
+  // One exporter (one background thread) and one tracer for the process; the
+  // tracer is inert when tracing is off. Both outlive the server below.
+  std::unique_ptr<tracing::OtlpHttpExporter> exporter;
+  if (config.tracing.enabled) {
+    exporter = std::make_unique<tracing::OtlpHttpExporter>(config.tracing);
+    Log(Level::kInfo, "tracing enabled",
+        {{"sample_ratio", config.tracing.sample_ratio}, {"capture_content", config.tracing.capture_content}});
+  }
+  const tracing::Tracer tracer(config.tracing, exporter.get());
+  gateway::Gateway gateway(config.gateway, std::move(prices),
+                           {records.get(), &snapshots, limits_backend->get(), &tracer});
   admin::ConsoleOptions console = config.console;
   console.secure_cookies = console.secure_cookies || config.server.tls.enabled();
   admin::AdminApi admin_api({.store = store->governance(),
@@ -167,6 +179,8 @@ int Serve(const ServeFlags& flags) {
     http::Server server(config.server, std::move(router), config.upstream);
     exit_code = RunUntilSignalled(server, "strata", config.server);
   }
+  // The io threads are joined: no span can end any more. Send what is queued.
+  if (exporter) exporter->Shutdown(config.tracing.shutdown_timeout);
   records->Close();  // every queued inference record reaches the database
   records.reset();
   snapshots.Stop();

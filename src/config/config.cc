@@ -11,6 +11,7 @@
 #include "providers/openai/openai_compatible.h"
 #include "providers/registry.h"
 #include "routing/strategies.h"
+#include "tracing/exporter.h"
 
 namespace strata::config {
 namespace {
@@ -327,6 +328,70 @@ void ReadOidc(Section& section, std::optional<oidc::OidcOptions>& out, admin::Co
   out = std::move(options);
 }
 
+ParseOutcome<double> ParseRatio(std::string_view text) {
+  char* end = nullptr;
+  const std::string copy(text);
+  const double ratio = std::strtod(copy.c_str(), &end);
+  if (copy.empty() || *end != '\0' || !(ratio >= 0 && ratio <= 1)) return MustBe{"a number between 0 and 1"};
+  return ratio;
+}
+
+// `tracing:` (docs/TRACING.md). Nested keys group what belongs together; each
+// maps onto one TracingOptions field.
+void ReadTracing(Section& section, tracing::TracingOptions& options) {
+  section.ReadBool("enabled", options.enabled);
+  section.ReadNonEmptyString("endpoint", options.endpoint);
+  section.ReadStringMap("headers", options.headers);
+  section.ReadReadableFile("ca_file", options.ca_file);
+  section.ReadBool("verify_tls", options.verify_tls);
+  section.Read("sample_ratio", options.sample_ratio, ParseRatio);
+  section.ReadBool("parent_based", options.parent_based);
+  section.ReadBool("capture_content", options.capture_content);
+  section.ReadByteSize("max_content_length", options.max_content_length, 1);
+  section.ReadSection("batch", [&](Section& batch) {
+    batch.ReadInteger("max_size", options.max_batch_size, 1, 1'000'000);
+    batch.ReadDuration("max_delay", options.max_batch_delay);
+    batch.ReadInteger("queue_size", options.max_queue_size, 1, 1'000'000);
+    if (options.max_batch_size > options.max_queue_size && !batch.Failed("max_size") && !batch.Failed("queue_size")) {
+      if (batch.Has("max_size")) {
+        batch.Fail("max_size", "must be at most " + batch.PathOf("queue_size"));
+      } else {
+        batch.Fail("queue_size", "must be at least " + batch.PathOf("max_size"));
+      }
+    }
+  });
+  section.ReadDuration("export_timeout", options.export_timeout);
+  section.ReadInteger("max_export_attempts", options.max_export_attempts, 1, 100);
+  section.ReadDuration("retry_initial_backoff", options.retry_initial_backoff);
+  section.ReadDuration("retry_max_backoff", options.retry_max_backoff);
+  section.ReadDuration("max_retry_after", options.max_retry_after, DurationFloor::kZeroAllowed);
+  section.ReadDuration("shutdown_timeout", options.shutdown_timeout, DurationFloor::kZeroAllowed);
+  section.ReadSection("limits", [&](Section& limits) {
+    limits.ReadInteger("max_attributes", options.max_attributes, 1, 1024);
+    limits.ReadInteger("max_events", options.max_events, 0, 1024);
+    limits.ReadByteSize("max_attribute_length", options.max_attribute_length, 1);
+  });
+  section.ReadSection("resource", [&](Section& resource) {
+    resource.ReadNonEmptyString("service_name", options.service_name);
+    resource.ReadString("service_version", options.service_version);
+    resource.ReadString("host_name", options.host_name);
+    resource.ReadStringMap("attributes", options.resource_attributes);
+  });
+  if (options.retry_max_backoff < options.retry_initial_backoff && !section.Failed("retry_initial_backoff") &&
+      !section.Failed("retry_max_backoff")) {
+    section.Fail(section.Has("retry_max_backoff") ? "retry_max_backoff" : "retry_initial_backoff",
+                 section.Has("retry_max_backoff") ? "must be at least " + section.PathOf("retry_initial_backoff")
+                                                  : "must be at most " + section.PathOf("retry_max_backoff"));
+  }
+  // The endpoint matters only when spans are sent, but a wrong one is wrong
+  // either way. The parser's message may quote the URL (from the environment,
+  // perhaps): say what is expected instead.
+  if ((options.enabled || section.Has("endpoint")) && !section.Failed("endpoint") &&
+      !tracing::TracesUrl(options.endpoint)) {
+    section.Fail("endpoint", "must be an http or https URL, such as http://127.0.0.1:4318");
+  }
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
@@ -355,7 +420,15 @@ core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view fi
     root.ReadList("models", [&](Section& item) { ReadModel(item, config.gateway.models.emplace_back()); });
     root.ReadSection("routing", [&](Section& section) { ReadRouting(section, config.gateway); });
     root.ReadSection("pricing", [&](Section& section) { section.ReadReadableFile("file", config.gateway.pricing_file); });
+    root.ReadSection("tracing", [&](Section& section) { ReadTracing(section, config.tracing); });
   });
+  // The library's own checks, as a backstop: the reads above cover each of
+  // them today, with lines, so this speaks only for a check added later.
+  if (diagnostics.empty()) {
+    if (core::Status valid = tracing::ValidateOptions(config.tracing); !valid) {
+      diagnostics.Add(0, valid.error().message());
+    }
+  }
   if (!diagnostics.empty()) {
     return diagnostics.ToError();
   }

@@ -13,6 +13,7 @@
 #include "observability/options.h"
 #include "oidc/options.h"
 #include "store/options.h"
+#include "tracing/options.h"
 
 namespace strata::config {
 
@@ -26,6 +27,7 @@ struct Config {
   gateway::GatewayOptions gateway;  // `auth:`, `models:`, `routing:`
   admin::ConsoleOptions console;    // console sessions: `auth.session_*`, `oidc.post_login_url`
   std::optional<oidc::OidcOptions> oidc;  // `oidc:`; unset: no OIDC sign-in
+  tracing::TracingOptions tracing;  // `tracing:` (docs/TRACING.md); off by default
   std::string source = "<embedded default>";  // file the config came from
 };
 

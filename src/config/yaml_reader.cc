@@ -325,6 +325,47 @@ void Section::ReadStringList(std::string_view key, std::vector<std::string>& out
   if (!entry->failed) out = std::move(items);
 }
 
+void Section::ReadStringMap(std::string_view key, std::vector<std::pair<std::string, std::string>>& out) {
+  Entry* entry = Ask(key);
+  if (entry == nullptr || entry->value.IsNull()) {
+    return;
+  }
+  if (!entry->value.IsMap()) {
+    Fail(key, "must be a mapping of names to strings, not " + std::string(KindOf(entry->value)));
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& pair : entry->value) {
+    const int line = LineOf(pair.first);
+    if (!pair.first.IsScalar() || pair.first.Scalar().empty()) {
+      entry->failed = true;
+      Record(line, PathOf(key) + " keys must be non-empty names");
+      continue;
+    }
+    const std::string item_path = PathOf(key) + "." + pair.first.Scalar();
+    const auto same = [&](const auto& existing) { return existing.first == pair.first.Scalar(); };
+    if (std::find_if(pairs.begin(), pairs.end(), same) != pairs.end()) {
+      entry->failed = true;
+      Record(line, "duplicate key '" + item_path + "'");
+      continue;
+    }
+    if (!pair.second.IsScalar()) {
+      entry->failed = true;
+      Record(pair.second.IsNull() ? line : LineOf(pair.second),
+             item_path + " must be a string, not " + std::string(KindOf(pair.second)));
+      continue;
+    }
+    core::Result<Interpolated> interpolated = Interpolate(pair.second.Scalar(), context_->environment);
+    if (!interpolated) {
+      entry->failed = true;
+      Record(LineOf(pair.second), item_path + " " + interpolated.error().message());
+      continue;
+    }
+    pairs.emplace_back(pair.first.Scalar(), std::move(interpolated->text));
+  }
+  if (!entry->failed) out = std::move(pairs);
+}
+
 void Section::ReadString(std::string_view key, std::string& out) {
   Read(key, out, [](std::string_view text) -> ParseOutcome<std::string> { return std::string(text); });
 }

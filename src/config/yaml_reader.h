@@ -111,6 +111,10 @@ class Section {
   // A list of non-empty strings (`[a, b]` or one item per line), each
   // interpolated. An absent or null value leaves `out` as it is.
   void ReadStringList(std::string_view key, std::vector<std::string>& out);
+  // A mapping of names to strings (`{authorization: "Bearer ${TOKEN}"}`), in
+  // the document's order, each value interpolated; names are taken as written.
+  // An absent or null value leaves `out` as it is; on any error it is left too.
+  void ReadStringMap(std::string_view key, std::vector<std::pair<std::string, std::string>>& out);
   // true or false.
   void ReadBool(std::string_view key, bool& out);
   // A duration with a unit ("250ms", "10s", "1.5m", "1h").

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/error.h"
 #include "core/usage.h"
 
 namespace strata::core {
@@ -69,6 +71,35 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> response_headers;
   // What the admit stage took (its limits ticket), for it to settle at the end.
   std::any admission;
+
+  // For metrics (docs/METRICS.md), filled by dispatch. The error the client
+  // got, in the answer or as a stream's final event; empty when it was served.
+  std::optional<ErrorCode> error;
+  // One per upstream call, in order. `deployment` and `provider` view the
+  // gateway's config, which outlives every exchange it serves.
+  struct UpstreamCall {
+    std::string_view deployment;
+    std::string_view provider;
+    std::string alias;  // the alias it was tried under
+    Clock::time_point started;
+    Clock::duration took{};  // until the answer or the error (a stream: until its end)
+    std::optional<ErrorCode> error;  // empty: it succeeded
+  };
+  std::vector<UpstreamCall> upstream_calls;
+  bool counted_in_flight = false;  // the metrics stage counted it as in flight
+  std::string_view requested_alias;  // the configured alias `model` resolved to (config-owned)
+  // Ends the last call with `outcome`, a core::Result (success or the Error).
+  template <class Outcome>
+  void EndUpstreamCall(const Outcome& outcome) {
+    if (upstream_calls.empty()) return;
+    upstream_calls.back().took = Clock::now() - upstream_calls.back().started;
+    if (!outcome) upstream_calls.back().error = outcome.error().code();
+  }
+
+  // The request's trace (docs/TRACING.md), for log lines: the trace id in
+  // hex, from our span or, with tracing off, from the caller's traceparent.
+  // Empty: no trace.
+  std::string trace_id;
 };
 
 }  // namespace strata::core

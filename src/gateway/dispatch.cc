@@ -7,10 +7,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/stages/metrics_stage.h"
 #include "gateway/upstream_race.h"
 #include "observability/log.h"
 #include "providers/anthropic/translate.h"
 #include "providers/registry.h"
+#include "tracing/genai.h"
 
 namespace strata::gateway {
 namespace {
@@ -38,13 +40,14 @@ void SetRoutingHeaders(http::Response& response, const core::Exchange& exchange)
 // Forwards a provider's events to the client, starting the event stream on the first.
 class ClientSink final : public providers::EventSink {
  public:
-  ClientSink(core::Exchange& exchange, http::Responder& responder, unsigned version)
-      : exchange_(exchange), responder_(responder), version_(version) {}
+  ClientSink(core::Exchange& exchange, http::Responder& responder, unsigned version, tracing::Span& span)
+      : exchange_(exchange), responder_(responder), version_(version), span_(span) {}
 
   asio::awaitable<core::Status> OnEvent(std::string_view name, std::string_view data) override {
     if (!started_) {
       started_ = true;
       exchange_.first_byte = core::Exchange::Clock::now();
+      span_.AddEvent(tracing::genai::kEventFirstToken);
       exchange_.status = 200;
       http::Response head(beast_http::status::ok, version_);
       SetRoutingHeaders(head, exchange_);
@@ -61,6 +64,7 @@ class ClientSink final : public providers::EventSink {
   core::Exchange& exchange_;
   http::Responder& responder_;
   unsigned version_;
+  tracing::Span& span_;  // the request's: gets the first-token event
   bool started_ = false;
 };
 
@@ -94,6 +98,7 @@ class MessagesSink final : public providers::EventSink {
 
 asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder& responder,
                                       const core::Error& error) {
+  exchange.error = error.code();
   if (responder.ClientGone()) {
     exchange.client_gone = true;
     co_return;
@@ -101,8 +106,8 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
   // The OpenAI SDKs raise an APIError for a chunk carrying `error`; the
   // Anthropic SDKs for an `error` event.
   observability::Log(observability::Level::kWarn, "upstream stream broke after it started",
-                     {{"request_id", exchange.request_id}, {"deployment", exchange.deployment},
-                      {"error", error.message()}});
+                     {{"request_id", exchange.request_id}, {"trace_id", exchange.trace_id},
+                      {"deployment", exchange.deployment}, {"error", error.message()}});
   const bool anthropic = exchange.format == core::ApiFormat::kAnthropicMessages;
   if (co_await responder.SendEvent(ErrorBody(exchange, error), anthropic ? "error" : "")) {
     co_await responder.FinishEvents();
@@ -125,6 +130,7 @@ std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::Pr
 asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& responder, const core::Error& error,
                                 unsigned version) {
   exchange.status = error.HttpStatus();
+  exchange.error = error.code();
   http::Response response = http::ErrorResponse(error, version);
   response.body() = ErrorBody(exchange, error);
   SetExchangeHeaders(response, exchange);
@@ -148,6 +154,7 @@ WorkerRouting::WorkerRouting(const Catalog& catalog, const GatewayOptions& optio
         health = std::make_shared<routing::DeploymentHealth>();
         health->max_concurrency = deployment.max_concurrency;
         health->breaker = routing::CircuitBreaker(options.breaker);
+        health->breaker.PublishTo(BreakerCellFor(deployment.name));  // for /metrics
       }
       stats.health = health;
       by_deployment_[&deployment] = &stats;
@@ -161,7 +168,8 @@ routing::DeploymentStats* WorkerRouting::StatsFor(const providers::Deployment* d
 
 asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<AliasRoute>& routes,
                                const GatewayOptions& options, const pricing::PriceTable& prices,
-                               WorkerRouting& routing, http::Responder& responder) {
+                               WorkerRouting& routing, http::Responder& responder, DispatchTrace trace) {
+  namespace genai = tracing::genai;
   const unsigned version = 11;
   std::vector<routing::CandidateGroup> groups;
   std::unordered_map<const routing::DeploymentStats*, const Candidate*> candidate_of;
@@ -176,7 +184,7 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
     }
   }
   routing::AttemptPlan plan(std::move(groups), options.retry, routing.selector(), Clock::now() + options.timeout);
-  ClientSink sink(exchange, responder, version);
+  ClientSink sink(exchange, responder, version, *trace.request);
   // Watch the client for the whole exchange, so that its leaving cancels the
   // upstream call at once (RaceCall) instead of at the next write.
   responder.WatchClient();
@@ -197,6 +205,29 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
     exchange.tried.push_back(deployment.name);
     exchange.deployment = deployment.name;
     exchange.alias = attempt->alias;
+    // One CLIENT span per attempt; the backoff above falls between two spans.
+    // It ends at the end of this loop body, co_return included.
+    const std::string_view operation = genai::OperationName(exchange.format);
+    tracing::Span attempt_span = trace.tracer->StartChild(*trace.request, operation, tracing::SpanKind::kClient);
+    if (attempt_span.recording()) {
+      attempt_span.SetName(genai::SpanName(operation, candidate.upstream_model));
+      attempt_span.SetAttribute(genai::kOperationName, operation);
+      attempt_span.SetAttribute(genai::kProviderName, genai::ProviderName(deployment.provider));
+      attempt_span.SetAttribute(genai::kRequestModel, candidate.upstream_model);
+      attempt_span.SetAttribute(genai::kStrataDeployment, deployment.name);
+      attempt_span.SetAttribute(genai::kStrataAttempt, exchange.tried.size());
+      genai::RecordServerAddress(attempt_span, providers::BaseUrlOf(deployment));
+      genai::RecordRequestParameters(attempt_span, exchange.body);
+    }
+    // The vendor sees the attempt as its parent (flag 00 when not sampled);
+    // with tracing off, the caller's own headers pass through.
+    providers::CallContext call_context;
+    if (attempt_span.context().IsValid()) {
+      call_context.traceparent = attempt_span.Traceparent();
+      call_context.tracestate = attempt_span.context().trace_state_view();
+    } else {
+      call_context = *trace.passthrough;
+    }
     // A provider that does not speak the client's format is reached through
     // OpenAI chat, the one every provider speaks.
     const bool translate = provider != nullptr && !provider->Speaks(exchange.format) &&
@@ -204,6 +235,7 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
                            provider->Speaks(core::ApiFormat::kOpenAiChat);
     if (provider == nullptr || (!translate && !provider->Speaks(exchange.format))) {
       last_error = core::Error::UpstreamRejected(deployment.name + " cannot serve this API");
+      attempt_span.SetError(last_error.CodeName(), last_error.message());
       plan.RecordFailure(last_error, false, Clock::now());
       continue;
     }
@@ -216,28 +248,33 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
           providers::anthropic::MessagesRequestToChat(exchange.body, candidate.upstream_model);
       if (!chat) {
         last_error = chat.error();
+        attempt_span.SetError(last_error.CodeName(), last_error.message());
         break;  // the request cannot be expressed: no deployment would do better
       }
       translated = std::move(*chat);
     }
     const json::object& body = translate ? translated : exchange.body;
     const Clock::time_point started = Clock::now();
+    exchange.upstream_calls.push_back(
+        {deployment.name, deployment.provider, std::string(attempt->alias), started, {}, {}});  // for metrics
 
     if (exchange.stream) {
       MessagesSink to_messages(sink, {exchange.model, 0});
       providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
-      providers::StreamEnd end = co_await RaceStream(provider->Stream(deployment, format, body, target),
-                                                     sink.started_flag(), limit, responder,
-                                                     deployment.name);
+      providers::StreamEnd end = co_await RaceStream(provider->Stream(deployment, format, body, target, call_context),
+                                                     sink.started_flag(), limit, responder, deployment.name);
       exchange.usage = end.usage;
+      exchange.EndUpstreamCall(end.status);
       Account(exchange, prices);
+      genai::RecordUsage(attempt_span, end.usage);
       if (end.status) {
         const auto first_byte = exchange.first_byte.value_or(Clock::now());
         plan.RecordSuccess(Millis(first_byte - started), Clock::now());
         co_return;
       }
       last_error = end.status.error();
+      attempt_span.SetError(last_error.CodeName(), last_error.message());
       // A client that left is not the deployment's failure: leaving the attempt
       // unrecorded makes the plan count it as neutral.
       if (!responder.ClientGone()) plan.RecordFailure(last_error, end.delivered, Clock::now());
@@ -247,8 +284,8 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       }
     } else {
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
-      core::Result<providers::Answer> answer = co_await RaceCall(provider->Call(deployment, format, body), limit,
-                                                             responder, deployment.name);
+      core::Result<providers::Answer> answer =
+          co_await RaceCall(provider->Call(deployment, format, body, call_context), limit, responder, deployment.name);
       if (answer && translate) {
         boost::system::error_code ec;
         json::value chat = json::parse(answer->body, ec);
@@ -258,9 +295,22 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
           answer->body = json::serialize(providers::anthropic::ChatResponseToMessages(chat.get_object(), exchange.model));
         }
       }
+      exchange.EndUpstreamCall(answer);
       if (answer) {
         plan.RecordSuccess(Millis(Clock::now() - started), Clock::now());
         exchange.usage = answer->usage;
+        genai::RecordUsage(attempt_span, answer->usage);
+        if (attempt_span.recording()) {
+          // gen_ai.response.*, from the body as the client gets it; parsed
+          // again only for a sampled span.
+          boost::system::error_code ec;
+          const json::value parsed = json::parse(answer->body, ec);
+          if (!ec && parsed.is_object()) {
+            genai::RecordResponse(attempt_span, parsed.get_object());
+            genai::RecordOutputContent(attempt_span, parsed.get_object());
+          }
+        }
+        attempt_span.End();  // the upstream call is over; sending to the client is the request span's
         exchange.status = 200;
         exchange.first_byte = Clock::now();
         http::Response response(beast_http::status::ok, version);
@@ -274,6 +324,7 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
         co_return;
       }
       last_error = answer.error();
+      attempt_span.SetError(last_error.CodeName(), last_error.message());
       if (responder.ClientGone()) {
         exchange.client_gone = true;  // nobody to answer; the attempt counts as neutral
         co_return;
@@ -281,8 +332,8 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       plan.RecordFailure(last_error, false, Clock::now());
     }
     observability::Log(observability::Level::kWarn, "upstream attempt failed",
-                       {{"request_id", exchange.request_id}, {"deployment", deployment.name},
-                        {"error", last_error.message()}});
+                       {{"request_id", exchange.request_id}, {"trace_id", exchange.trace_id},
+                        {"deployment", deployment.name}, {"error", last_error.message()}});
   }
   exchange.deployment.clear();
   co_await SendError(exchange, responder, last_error, version);

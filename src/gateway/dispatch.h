@@ -11,7 +11,10 @@
 #include "gateway/options.h"
 #include "http/server.h"
 #include "pricing/price_table.h"
+#include "providers/provider.h"
 #include "routing/plan.h"
+#include "tracing/span.h"
+#include "tracing/tracer.h"
 
 namespace strata::gateway {
 
@@ -31,6 +34,16 @@ class WorkerRouting {
   routing::DeploymentSelector selector_;
 };
 
+// The request's trace, for Dispatch: each attempt is a CLIENT span, child of
+// `request` (which also gets the first-token event), and sends its
+// traceparent upstream. With tracing off, `passthrough` holds the caller's
+// own trace headers, forwarded unchanged. Pointers to the caller's objects.
+struct DispatchTrace {
+  const tracing::Tracer* tracer;
+  tracing::Span* request;
+  const providers::CallContext* passthrough;
+};
+
 // Calls deployments as the attempt plan says until one answers, and sends the
 // answer (or the last error) to the client in the OpenAI wire format: retries
 // and fallbacks on failures not caused by the request, backoff and
@@ -41,7 +54,7 @@ class WorkerRouting {
 boost::asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<AliasRoute>& routes,
                                       const GatewayOptions& options, const pricing::PriceTable& prices,
                                       WorkerRouting& routing,
-                                      http::Responder& responder);
+                                      http::Responder& responder, DispatchTrace trace);
 
 // Sends `error` in the OpenAI envelope and records its status on the exchange.
 boost::asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& responder, const core::Error& error,

@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include <atomic>
+#include <iterator>
 #include <random>
 #include <unordered_map>
 
@@ -14,6 +15,7 @@
 #include "gateway/stages/identify_stage.h"
 #include "gateway/stages/metrics_stage.h"
 #include "gateway/stages/record_stage.h"
+#include "tracing/genai.h"
 
 namespace strata::gateway {
 namespace {
@@ -87,19 +89,89 @@ http::Response JsonResponse(const json::value& body, unsigned version) {
 
 std::atomic<std::uint64_t> next_generation{1};
 
+// `{method} {route}`, the HTTP server span name: a literal, so that an
+// unsampled request builds no string.
+std::string_view RequestSpanName(core::ApiFormat format) {
+  switch (format) {
+    case core::ApiFormat::kOpenAiCompletions: return "POST /v1/completions";
+    case core::ApiFormat::kOpenAiEmbeddings: return "POST /v1/embeddings";
+    case core::ApiFormat::kAnthropicMessages: return "POST /v1/messages";
+    default: return "POST /v1/chat/completions";
+  }
+}
+
+// The caller's trace headers. A traceparent sent twice counts as absent (W3C
+// 3.2.2); several tracestate lines are one list, joined with ','.
+struct TraceHeaders {
+  std::string_view traceparent;
+  std::string tracestate;
+};
+
+TraceHeaders ReadTraceHeaders(const http::Request& request) {
+  TraceHeaders headers;
+  auto [first, end] = request.equal_range("traceparent");
+  if (first == end || std::next(first) != end) return headers;
+  headers.traceparent = first->value();
+  for (auto [it, last] = request.equal_range("tracestate"); it != last; ++it) {
+    if (!headers.tracestate.empty()) headers.tracestate += ',';
+    headers.tracestate.append(it->value());
+  }
+  return headers;
+}
+
+// What the request's span learns once the exchange is over.
+void EndRequestSpan(tracing::Span& span, const core::Exchange& exchange) {
+  namespace genai = tracing::genai;
+  if (!span.recording()) return;
+  span.SetAttribute(genai::kHttpResponseStatusCode, exchange.status);
+  if (exchange.principal.authenticated) {
+    span.SetAttribute(genai::kStrataTenant, exchange.principal.tenant);
+    span.SetAttribute(genai::kStrataKeyId, exchange.principal.key_id);  // the id, never the secret
+  }
+  if (!exchange.tried.empty()) {
+    span.SetAttribute(genai::kStrataAttempts, exchange.tried.size());
+    if (!exchange.alias.empty()) span.SetAttribute(genai::kStrataAlias, exchange.alias);
+    if (!exchange.deployment.empty()) span.SetAttribute(genai::kStrataDeployment, exchange.deployment);
+    if (exchange.status == 200) genai::RecordUsage(span, exchange.usage);
+  }
+  if (exchange.cost_usd) span.SetAttribute(genai::kStrataCostUsd, *exchange.cost_usd);
+  // HTTP server semconv: 5xx is the server's error; a 4xx is the caller's
+  // and leaves the status unset.
+  if (exchange.client_gone) {
+    span.SetError("client_gone", "the client disconnected");
+  } else if (exchange.status >= 500) {
+    span.SetError(std::to_string(exchange.status), "answered " + std::to_string(exchange.status));
+  }
+}
+
+const tracing::Tracer& DisabledTracer() {
+  static const tracing::Tracer disabled(tracing::TracingOptions{}, nullptr);
+  return disabled;
+}
+
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, GatewayDeps deps)
     : generation_(next_generation.fetch_add(1)),
       options_(std::move(options)),
       catalog_(options_.models),
-      prices_(std::move(prices)) {
+      prices_(std::move(prices)),
+      tracer_(deps.tracer != nullptr ? deps.tracer : &DisabledTracer()) {
+  // Only admit waits on I/O before the upstream call (its limits backend may
+  // be Redis), so only it gets a span: identify reads an in-memory snapshot,
+  // metrics and record work after the answer (record queues, never waits).
   stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys, deps.snapshots));
+  traced_stages_.push_back(false);
   if (deps.limits != nullptr) {
     stages_.push_back(std::make_unique<AdmitStage>(options_.limits, prices_, deps.snapshots, *deps.limits));
+    traced_stages_.push_back(true);
   }
   stages_.push_back(std::make_unique<MetricsStage>());
-  if (deps.records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*deps.records));
+  traced_stages_.push_back(false);
+  if (deps.records != nullptr) {
+    stages_.push_back(std::make_unique<RecordStage>(*deps.records));
+    traced_stages_.push_back(false);
+  }
 }
 
 std::map<std::string, std::string> Gateway::Schemas() { return GatewaySchemas(); }
@@ -138,18 +210,59 @@ WorkerRouting& Gateway::RoutingOfThisWorker() {
   return *routing;
 }
 
+tracing::Span Gateway::StartRequestSpan(std::string_view name, const http::Request& request,
+                                        http::Responder& responder, core::Exchange& exchange,
+                                        providers::CallContext* passthrough) const {
+  namespace genai = tracing::genai;
+  TraceHeaders incoming = ReadTraceHeaders(request);
+  tracing::Span span = tracer_->StartServerSpan(name, incoming.traceparent, incoming.tracestate);
+  if (span.context().IsValid()) {
+    exchange.trace_id = span.context().trace_id.Hex();
+    responder.SetTraceContext(exchange.trace_id, span.context().span_id.Hex());
+  } else if (!incoming.traceparent.empty()) {
+    // Tracing is off. The caller's trace id still ties our log lines to its
+    // trace, and its headers go upstream as they came (W3C: a system that
+    // does not take part forwards the context).
+    if (std::optional<tracing::SpanContext> caller = tracing::ParseTraceparent(incoming.traceparent)) {
+      exchange.trace_id = caller->trace_id.Hex();
+      responder.SetTraceContext(exchange.trace_id, {});
+      if (passthrough != nullptr) {
+        passthrough->traceparent = tracing::FormatTraceparent(*caller);
+        passthrough->tracestate = tracing::SanitizeTraceState(incoming.tracestate).value_or("");
+      }
+    }
+  }
+  if (span.recording()) {
+    const auto method = request.method_string();
+    span.SetAttribute(genai::kHttpRequestMethod, std::string_view(method.data(), method.size()));
+    span.SetAttribute(genai::kHttpRoute, responder.route());
+    span.SetAttribute(genai::kStrataRequestId, exchange.request_id);
+    if (!responder.client_address().empty()) span.SetAttribute(genai::kClientAddress, responder.client_address());
+  }
+  return span;
+}
+
 asio::awaitable<bool> Gateway::Admit(core::Exchange& exchange, const http::Request& request,
-                                     http::Responder& responder, const std::vector<AliasRoute>* routes) {
-  for (const auto& stage : stages_) {
+                                     http::Responder& responder, const tracing::Span& span,
+                                     const std::vector<AliasRoute>* routes) {
+  for (std::size_t i = 0; i < stages_.size(); ++i) {
+    const std::unique_ptr<Stage>& stage = stages_[i];
     // Two statements, not a conditional expression: g++ 12 mishandles the
     // temporaries of co_await inside ?: (the refusal's message was freed).
     StageOutcome outcome;
+    tracing::Span stage_span;
     if (routes == nullptr) {
       outcome = co_await stage->OnRequest(exchange, request);
     } else {
+      if (traced_stages_[i]) {
+        stage_span = tracer_->StartChild(span, stage->Name());
+        stage_span.SetAttribute(tracing::genai::kStrataStage, stage->Name());
+      }
       outcome = co_await stage->OnAdmit(exchange, request, *routes);
     }
     if (const core::Error* refused = std::get_if<core::Error>(&outcome)) {
+      stage_span.SetError(refused->CodeName(), refused->message());
+      stage_span.End();
       co_await SendError(exchange, responder, *refused, request.version());
       co_return false;
     }
@@ -165,14 +278,23 @@ asio::awaitable<void> Gateway::Complete(core::Exchange& exchange) {
 // learns nothing about what the API would accept.
 asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const http::Request& request,
                                                http::Responder& responder) {
+  namespace genai = tracing::genai;
   core::Exchange exchange;
   exchange.request_id = responder.request_id();
   exchange.format = format;
   exchange.client_address = std::string(responder.client_address());
-  if (co_await Admit(exchange, request, responder)) {
+  providers::CallContext passthrough;
+  tracing::Span span = StartRequestSpan(RequestSpanName(format), request, responder, exchange, &passthrough);
+  span.SetAttribute(genai::kOperationName, genai::OperationName(format));
+  if (co_await Admit(exchange, request, responder, span)) {
     core::Status parsed = ParseBody(format, request.body(), exchange);
     std::vector<AliasRoute> routes;
-    if (parsed) routes = catalog_.Routes(exchange.model);
+    if (parsed) {
+      routes = catalog_.Routes(exchange.model);
+      span.SetAttribute(genai::kRequestModel, exchange.model);
+      span.SetAttribute(genai::kStrataStream, exchange.stream);
+      genai::RecordInputContent(span, exchange.body);  // only with capture_content
+    }
     if (!parsed) {
       co_await SendError(exchange, responder, parsed.error(), request.version());
     } else if (routes.empty()) {
@@ -180,12 +302,15 @@ asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const htt
                          core::Error(core::ErrorCode::kNotFound,
                                      "the model '" + exchange.model + "' does not exist on this gateway", "model"),
                          request.version());
-    } else if (co_await Admit(exchange, request, responder, &routes)) {
-      co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder);
+    } else if (co_await Admit(exchange, request, responder, span, &routes)) {
+      co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder,
+                        DispatchTrace{tracer_, &span, &passthrough});
     }
   }
   exchange.client_gone = exchange.client_gone || responder.ClientGone();
+  EndRequestSpan(span, exchange);
   co_await Complete(exchange);
+  // The span ends here, so accounting and the record's queueing are inside it.
 }
 
 // An estimate (docs/PRICING.md), the same whichever provider would serve the
@@ -195,33 +320,49 @@ asio::awaitable<void> Gateway::HandleCountTokens(const http::Request& request, h
   core::Exchange exchange;
   exchange.request_id = responder.request_id();
   exchange.format = core::ApiFormat::kAnthropicMessages;
-  if (!co_await Admit(exchange, request, responder)) co_return;
+  tracing::Span span = StartRequestSpan("POST /v1/messages/count_tokens", request, responder, exchange);
+  if (!co_await Admit(exchange, request, responder, span)) {
+    EndRequestSpan(span, exchange);
+    co_return;
+  }
   core::Status parsed = ParseBody(core::ApiFormat::kAnthropicMessages, request.body(), exchange);
   if (!parsed && parsed.error().param() != "max_tokens") {  // count_tokens takes no max_tokens
     co_await SendError(exchange, responder, parsed.error(), request.version());
+    EndRequestSpan(span, exchange);
     co_return;
   }
   json::object count;
   count["input_tokens"] = pricing::EstimateRequestInputTokens(exchange.body);
+  exchange.status = 200;
+  EndRequestSpan(span, exchange);
   co_await responder.Send(JsonResponse(count, request.version()));
 }
 
 asio::awaitable<void> Gateway::HandleModels(const http::Request& request, http::Responder& responder) {
   core::Exchange exchange;
   exchange.request_id = responder.request_id();
-  if (!co_await Admit(exchange, request, responder)) co_return;
   const std::string_view id = responder.PathParam("id");
+  tracing::Span span =
+      StartRequestSpan(id.empty() ? "GET /v1/models" : "GET /v1/models/{id}", request, responder, exchange);
+  exchange.status = 200;  // unless a refusal below says otherwise
+  if (!co_await Admit(exchange, request, responder, span)) {
+    EndRequestSpan(span, exchange);
+    co_return;
+  }
   if (!id.empty()) {
     if (!catalog_.Serves(id)) {
       co_await SendError(exchange, responder,
                          core::Error(core::ErrorCode::kNotFound, "the model '" + std::string(id) + "' does not exist",
                                      "model"),
                          request.version());
+      EndRequestSpan(span, exchange);
       co_return;
     }
+    EndRequestSpan(span, exchange);
     co_await responder.Send(JsonResponse(ModelObject(id), request.version()));
     co_return;
   }
+  EndRequestSpan(span, exchange);
   json::array data;
   for (const std::string& name : catalog_.Names()) data.push_back(ModelObject(name));
   json::object list;

@@ -14,6 +14,8 @@
 #include "http/server.h"
 #include "pricing/price_table.h"
 #include "store/write_behind.h"
+#include "tracing/span.h"
+#include "tracing/tracer.h"
 
 namespace strata::gateway {
 
@@ -27,6 +29,7 @@ struct GatewayDeps {
   store::WriteBehindQueue* records = nullptr;          // one inference record per exchange
   const governance::SnapshotSource* snapshots = nullptr;  // virtual keys, tenants, limits, budgets
   limits::Backend* limits = nullptr;                   // rate limits, concurrency caps, budgets
+  const tracing::Tracer* tracer = nullptr;             // spans (docs/TRACING.md); null: tracing off
 };
 
 class Gateway {
@@ -48,10 +51,18 @@ class Gateway {
                                                http::Responder& responder);
   boost::asio::awaitable<void> HandleCountTokens(const http::Request& request, http::Responder& responder);
   boost::asio::awaitable<void> HandleModels(const http::Request& request, http::Responder& responder);
+  // The request's SERVER span, continuing the caller's traceparent; hands
+  // the trace id to the exchange and the access log. With tracing off, the
+  // caller's trace id is still logged and, when `passthrough` is given, its
+  // headers are kept there to be forwarded upstream unchanged.
+  tracing::Span StartRequestSpan(std::string_view name, const http::Request& request, http::Responder& responder,
+                                 core::Exchange& exchange, providers::CallContext* passthrough = nullptr) const;
   // Runs the stages' OnRequest (before parsing; `routes` null) or OnAdmit
-  // (after); false when one refused (the refusal was sent).
+  // (after); false when one refused (the refusal was sent). A stage whose
+  // OnAdmit may wait on I/O runs in a child span of `span`.
   boost::asio::awaitable<bool> Admit(core::Exchange& exchange, const http::Request& request,
-                                     http::Responder& responder, const std::vector<AliasRoute>* routes = nullptr);
+                                     http::Responder& responder, const tracing::Span& span,
+                                     const std::vector<AliasRoute>* routes = nullptr);
   boost::asio::awaitable<void> Complete(core::Exchange& exchange);
   // This worker's routing state for this gateway, made on first use.
   WorkerRouting& RoutingOfThisWorker();
@@ -60,7 +71,9 @@ class Gateway {
   const GatewayOptions options_;
   const Catalog catalog_;
   const pricing::PriceTable prices_;
+  const tracing::Tracer* tracer_;  // never null: a disabled tracer when none was given
   std::vector<std::unique_ptr<Stage>> stages_;
+  std::vector<bool> traced_stages_;  // parallel to stages_: OnAdmit may do I/O, so it gets a span
 };
 
 }  // namespace strata::gateway

@@ -69,6 +69,10 @@ class Responder {
   virtual std::string_view PathParam(std::string_view name) const = 0;
   // The peer's IP address as text ("127.0.0.1", "::1"); empty if unknown.
   virtual std::string_view client_address() const = 0;
+  // The request's trace, for the access log line (`trace_id`, `span_id`,
+  // lowercase hex; docs/TRACING.md). Empty views: none. Copied; call again to
+  // replace. Does nothing by default (test responders).
+  virtual void SetTraceContext(std::string_view trace_id, std::string_view span_id) {}
 };
 
 using Handler = std::function<asio::awaitable<void>(const Request&, Responder&)>;

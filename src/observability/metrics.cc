@@ -77,6 +77,11 @@ void RenderSample(std::string& out, const std::string& name, const std::vector<s
   out += ' ' + std::to_string(snapshot.count) + '\n';
 }
 
+std::uint64_t NextId() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 template <class Metric>
 std::unique_ptr<Metric> MakeMetric(const std::vector<double>& bounds) {
   if constexpr (std::is_same_v<Metric, Histogram>) {
@@ -124,7 +129,7 @@ const std::vector<double>& LatencyBuckets() {
 template <class Metric>
 Family<Metric>::Family(std::string name, std::string help, std::vector<std::string> label_names,
                        std::vector<double> bounds)
-    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
+    : id_(NextId()), name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
       bounds_(std::move(bounds)) {}
 
 template <class Metric>
@@ -146,15 +151,17 @@ Metric& Family<Metric>::With(const std::vector<std::string>& label_values) {
 template <class Metric>
 Metric& Family<Metric>::WithCached(std::initializer_list<std::string_view> label_values) {
   // One map per thread for all families of this metric type; the key starts
-  // with the family's address so families never collide.
+  // with the family's id so families never collide. The key is written into a
+  // buffer the thread keeps, so a hit allocates nothing.
   thread_local std::unordered_map<std::string, Metric*> cache;
-  std::string key(reinterpret_cast<const char*>(this), sizeof(this));
+  thread_local std::string key;
+  key.assign(reinterpret_cast<const char*>(&id_), sizeof(id_));
   for (std::string_view value : label_values) {
     key += '\xff';  // cannot occur inside UTF-8 label values
     key += value;
   }
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(std::move(key), &With(label_values)).first;
+  if (it == cache.end()) it = cache.emplace(key, &With(label_values)).first;
   return *it->second;
 }
 
@@ -186,9 +193,15 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help, st
   return histograms_.emplace_back(std::move(name), std::move(help), std::move(labels), std::move(bounds));
 }
 
+void Registry::AddCollector(std::function<void()> collect) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collect));
+}
+
 std::string Registry::Render() const {
   std::string out;
   std::lock_guard lock(mutex_);
+  for (const auto& collect : collectors_) collect();
   for (const auto& family : counters_) family.Render(out, "counter");
   for (const auto& family : gauges_) family.Render(out, "gauge");
   for (const auto& family : histograms_) family.Render(out, "histogram");
@@ -198,6 +211,36 @@ std::string Registry::Render() const {
 Registry& DefaultRegistry() {
   static Registry* registry = new Registry();  // never destroyed: metrics may be bumped during exit
   return *registry;
+}
+
+BoundedLabel::BoundedLabel(std::size_t max_values, std::string overflow)
+    : id_(NextId()), max_values_(max_values), overflow_(std::move(overflow)) {}
+
+std::string_view BoundedLabel::Admit(std::string_view value) {
+  // Answers never change, so each thread may remember them. The cache holds
+  // refused values too; it is emptied when it grows past a bound, so a stream
+  // of distinct refused values cannot grow it forever.
+  thread_local std::unordered_map<std::uint64_t, Map> caches;
+  Map& cache = caches[id_];
+  if (auto it = cache.find(value); it != cache.end()) return it->second;
+  if (cache.size() >= 4 * max_values_ + 64) cache.clear();
+  const std::string_view answer = Decide(value);
+  cache.emplace(std::string(value), answer);
+  return answer;
+}
+
+std::string_view BoundedLabel::Decide(std::string_view value) {
+  std::lock_guard lock(mutex_);
+  if (auto it = admitted_.find(value); it != admitted_.end()) return it->second;
+  if (admitted_.size() >= max_values_) return overflow_;
+  auto it = admitted_.emplace(std::string(value), std::string_view()).first;
+  it->second = it->first;
+  return it->second;
+}
+
+std::size_t BoundedLabel::admitted() const {
+  std::lock_guard lock(mutex_);
+  return admitted_.size();
 }
 
 }  // namespace strata::observability

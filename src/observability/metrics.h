@@ -3,12 +3,14 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace strata::observability {
@@ -71,14 +73,17 @@ class Family {
   Metric& With(const std::vector<std::string>& label_values);
   // The same child, found through a cache private to the calling thread, so
   // the request path takes no lock shared across workers once a label set has
-  // been seen. Children are never removed, so cached references stay valid.
-  // Precondition: the registry outlives every thread that calls this (true of
-  // DefaultRegistry(), which is never destroyed).
+  // been seen, and builds no string (the lookup key is written into a buffer
+  // the thread reuses). Children are never removed, so cached references stay
+  // valid. Precondition: the family outlives every use of the references
+  // returned (true of DefaultRegistry(), which is never destroyed).
   Metric& WithCached(std::initializer_list<std::string_view> label_values);
 
   void Render(std::string& out, std::string_view type) const;
+  const std::string& name() const { return name_; }
 
  private:
+  const std::uint64_t id_;  // tells families apart in the per-thread caches (addresses get reused)
   std::string name_;
   std::string help_;
   std::vector<std::string> label_names_;
@@ -94,10 +99,17 @@ class Registry {
   Family<Gauge>& AddGauge(std::string name, std::string help, std::vector<std::string> labels = {});
   Family<Histogram>& AddHistogram(std::string name, std::string help, std::vector<std::string> labels = {},
                                   std::vector<double> bounds = LatencyBuckets());
+  // `collect` runs at the start of every Render(), before any family is
+  // written: for gauges whose value lives elsewhere and is cheap to read then
+  // (breaker states, say) rather than kept current on the hot path. It runs
+  // under the registry's lock, on the thread that renders: it must not add
+  // families or collectors, and must not block.
+  void AddCollector(std::function<void()> collect);
   std::string Render() const;
 
  private:
   mutable std::mutex mutex_;
+  std::vector<std::function<void()>> collectors_;
   std::deque<Family<Counter>> counters_;
   std::deque<Family<Gauge>> gauges_;
   std::deque<Family<Histogram>> histograms_;
@@ -105,5 +117,45 @@ class Registry {
 
 // The process-wide registry that /metrics serves.
 Registry& DefaultRegistry();
+
+// Bounds the distinct values one label may take, for labels whose values are
+// not fixed by config (tenant ids are created through the admin API): the
+// first `max_values` distinct values pass through, every later one comes back
+// as `overflow` ("other"). A decision never changes once made, so a value's
+// series never switches between its own name and "other". Use one instance
+// for every family that carries the label, so the same values pass everywhere.
+//
+// Thread-safe. A value this thread has seen before costs one lookup in a
+// per-thread cache; a new one takes a mutex once per thread.
+class BoundedLabel {
+ public:
+  explicit BoundedLabel(std::size_t max_values, std::string overflow = "other");
+  BoundedLabel(const BoundedLabel&) = delete;
+  BoundedLabel& operator=(const BoundedLabel&) = delete;
+
+  // `value` itself (a view of this object's copy) or the overflow value.
+  // Valid as long as this object.
+  std::string_view Admit(std::string_view value);
+  // Values admitted so far (at most max_values).
+  std::size_t admitted() const;
+  std::size_t max_values() const { return max_values_; }
+  const std::string& overflow() const { return overflow_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  // Value -> what Admit answers for it. Node-based: views of keys stay valid.
+  using Map = std::unordered_map<std::string, std::string_view, Hash, std::equal_to<>>;
+
+  std::string_view Decide(std::string_view value);
+
+  const std::uint64_t id_;  // keys the per-thread caches (addresses get reused)
+  const std::size_t max_values_;
+  const std::string overflow_;
+  mutable std::mutex mutex_;
+  Map admitted_;  // at most max_values_ entries, never removed
+};
 
 }  // namespace strata::observability

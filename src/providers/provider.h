@@ -25,6 +25,24 @@ class EventSink {
   virtual asio::awaitable<core::Status> OnEvent(std::string_view name, std::string_view data) = 0;
 };
 
+// What one upstream call carries besides the body: the W3C trace context of
+// the attempt (docs/TRACING.md), sent as `traceparent` / `tracestate` so the
+// vendor can join the caller's trace. Empty fields send no header. Passed as a
+// value rather than kept in a thread-local "current span": other requests'
+// coroutines run on the same thread between this call's suspensions.
+struct CallContext {
+  std::string traceparent;
+  std::string tracestate;
+};
+
+// Sets the context's headers on an upstream request, after the deployment's
+// own headers so that a config header cannot replace them by accident.
+template <class Fields>
+void SetTraceHeaders(Fields& headers, const CallContext& context) {
+  if (!context.traceparent.empty()) headers.set("traceparent", context.traceparent);
+  if (!context.tracestate.empty()) headers.set("tracestate", context.tracestate);
+}
+
 // A whole (non-streamed) answer, in the wire format the call was made in.
 struct Answer {
   std::string body;  // JSON, forwarded to the client
@@ -55,11 +73,15 @@ class Provider {
   virtual bool Speaks(core::ApiFormat format) const = 0;
 
   // `body` is the client's body in `format` (Speaks(format) holds), model
-  // already set to the deployment's upstream model.
+  // already set to the deployment's upstream model. `context` goes on every
+  // HTTP request the call makes (key rotation retries included); it must
+  // outlive the call. Pass a named object: g++ 12 frees a temporary (`{}`)
+  // argument of a co_await'ed call too early.
   virtual asio::awaitable<core::Result<Answer>> Call(const Deployment& deployment, core::ApiFormat format,
-                                                     const boost::json::object& body) = 0;
+                                                     const boost::json::object& body, const CallContext& context) = 0;
   virtual asio::awaitable<StreamEnd> Stream(const Deployment& deployment, core::ApiFormat format,
-                                            const boost::json::object& body, EventSink& sink) = 0;
+                                            const boost::json::object& body, EventSink& sink,
+                                            const CallContext& context) = 0;
 };
 
 }  // namespace strata::providers

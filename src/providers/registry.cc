@@ -21,4 +21,12 @@ std::shared_ptr<Provider> ProviderFor(std::string_view provider) {
 
 bool IsKnownProvider(std::string_view provider) { return ProviderFor(provider) != nullptr; }
 
+std::string_view BaseUrlOf(const Deployment& deployment) {
+  if (!deployment.base_url.empty()) return deployment.base_url;
+  if (deployment.provider == "anthropic") return "https://api.anthropic.com";
+  if (deployment.provider == "gemini") return "https://generativelanguage.googleapis.com";
+  if (const std::optional<OpenAiPreset> preset = FindOpenAiPreset(deployment.provider)) return preset->base_url;
+  return {};
+}
+
 }  // namespace strata::providers

@@ -15,4 +15,9 @@ std::shared_ptr<Provider> ProviderFor(std::string_view provider);
 // Whether `provider` names a known preset (config validation).
 bool IsKnownProvider(std::string_view provider);
 
+// Where a deployment of `provider` is called: its base_url when set, else the
+// preset's default; empty when there is none (demo, or a preset that needs a
+// base_url). For traces' server.address.
+std::string_view BaseUrlOf(const Deployment& deployment);
+
 }  // namespace strata::providers

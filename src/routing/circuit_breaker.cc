@@ -4,6 +4,15 @@
 
 namespace strata::routing {
 
+int StateLevel(BreakerState state) {
+  switch (state) {
+    case BreakerState::kClosed: return 0;
+    case BreakerState::kHalfOpen: return 1;
+    case BreakerState::kOpen: return 2;
+  }
+  return 0;
+}
+
 CircuitBreaker::CircuitBreaker(BreakerOptions options)
     : options_(options), current_cool_down_(options.cool_down) {}
 
@@ -16,6 +25,7 @@ bool CircuitBreaker::AllowRequest(Clock::time_point now) {
       state_ = BreakerState::kHalfOpen;
       state_since_ = now;
       ++transitions_.half_opened;
+      Publish();
       break;
     case BreakerState::kHalfOpen:
       break;  // the previous probe was lost (probe_timeout); this one replaces it
@@ -95,6 +105,8 @@ void CircuitBreaker::Open(Clock::time_point now) {
   state_since_ = now;
   opened_at_ = now;
   ++transitions_.opened;
+  if (cell_ != nullptr) cell_->opened.fetch_add(1, std::memory_order_relaxed);
+  Publish();
   probe_in_flight_ = false;
   // A reopened breaker judges the deployment afresh once it closes.
   consecutive_failures_ = 0;
@@ -106,8 +118,18 @@ void CircuitBreaker::Close(Clock::time_point now) {
   state_ = BreakerState::kClosed;
   state_since_ = now;
   ++transitions_.closed;
+  Publish();
   probe_in_flight_ = false;
   current_cool_down_ = options_.cool_down;
+}
+
+void CircuitBreaker::PublishTo(BreakerCell* cell) {
+  cell_ = cell;
+  Publish();
+}
+
+void CircuitBreaker::Publish() const {
+  if (cell_ != nullptr) cell_->state.store(StateLevel(state_), std::memory_order_relaxed);
 }
 
 }  // namespace strata::routing

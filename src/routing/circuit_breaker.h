@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,19 @@ struct BreakerTransitions {
   std::uint64_t half_opened = 0;  // open → half-open (a probe let through)
   std::uint64_t closed = 0;       // half-open → closed (successful probe)
 };
+
+// A breaker's state where other threads may read it (metrics), since the
+// breaker itself is confined to its worker. The breaker stores into it on
+// every change (relaxed); readers load it whenever they like.
+struct BreakerCell {
+  // 0 closed, 1 half-open, 2 open: ordered by how much traffic is refused,
+  // so the worst of several workers' breakers is their maximum.
+  std::atomic<int> state{0};
+  std::atomic<std::uint64_t> opened{0};  // closed → open and half-open → open transitions
+};
+
+// The cell encoding of a state: 0 closed, 1 half-open, 2 open.
+int StateLevel(BreakerState state);
 
 // Stops sending traffic to a deployment after repeated failures, then lets one
 // real request through as a probe after the cool-down: its success closes the
@@ -103,6 +117,10 @@ class CircuitBreaker {
   const BreakerTransitions& transitions() const { return transitions_; }
   const BreakerOptions& options() const { return options_; }
 
+  // From now on, mirror the state into `cell` (null: stop), starting with the
+  // current one. The cell must outlive the breaker and every copy of it.
+  void PublishTo(BreakerCell* cell);
+
  private:
   struct Sample {
     Clock::time_point at;
@@ -113,8 +131,10 @@ class CircuitBreaker {
   bool ShouldOpen() const;
   void Open(Clock::time_point now);
   void Close(Clock::time_point now);
+  void Publish() const;
 
   BreakerOptions options_;
+  BreakerCell* cell_ = nullptr;
   BreakerState state_ = BreakerState::kClosed;
   // When the current state began; outcomes of requests started earlier are stale.
   Clock::time_point state_since_ = Clock::time_point::min();

@@ -26,6 +26,7 @@ using observability::Log;
 // Registered once per process: a registry family per queue would repeat names.
 struct QueueMetrics {
   observability::Gauge& depth;
+  observability::Counter& records_accepted;
   observability::Counter& records_written;
   observability::Counter& write_errors;
   observability::Counter& producer_waits;
@@ -36,6 +37,11 @@ QueueMetrics& Metrics() {
   static QueueMetrics metrics{
       observability::DefaultRegistry()
           .AddGauge("strata_store_queue_depth", "Records accepted by write-behind queues and not yet committed.")
+          .With({}),
+      observability::DefaultRegistry()
+          .AddCounter("strata_store_records_accepted_total",
+                      "Records accepted by write-behind queues; nothing accepted is dropped: accepted minus "
+                      "written is the queue depth.")
           .With({}),
       observability::DefaultRegistry()
           .AddCounter("strata_store_records_written_total", "Records committed by write-behind queues.")
@@ -218,6 +224,7 @@ bool WriteBehindQueue::HasRoomLocked() const {
 void WriteBehindQueue::EnqueueLocked(Record record) {
   queue_.push_back(Pending{std::move(record), Clock::now()});
   Metrics().depth.Add(1);
+  Metrics().records_accepted.Increment();
   // The writer sleeps either on an empty queue (untimed) or until the oldest
   // record's flush deadline; these are the two sizes that change its decision.
   if (queue_.size() == 1 || queue_.size() == options_.batch_size) {

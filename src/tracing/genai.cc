@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "http/url.h"
+
 namespace strata::tracing::genai {
 namespace {
 
@@ -142,6 +144,31 @@ void RecordInputContent(Span& span, const json::object& body) {
   if (const json::value* system = Member(body, "system")) {
     span.SetContent(kSystemInstructions, json::serialize(*system));
   }
+}
+
+void RecordOutputContent(Span& span, const json::object& body) {
+  if (!span.capturing_content()) return;
+  if (const json::value* choices = Member(body, "choices"); choices != nullptr && choices->is_array()) {
+    json::array messages;
+    for (const json::value& choice : choices->get_array()) {
+      if (!choice.is_object()) continue;
+      if (const json::value* message = Member(choice.get_object(), "message")) messages.push_back(*message);
+    }
+    if (!messages.empty()) span.SetContent(kOutputMessages, json::serialize(messages));
+  } else if (const json::value* content = Member(body, "content")) {  // Anthropic
+    json::object message;
+    message["role"] = "assistant";
+    message["content"] = *content;
+    span.SetContent(kOutputMessages, json::serialize(json::array{std::move(message)}));
+  }
+}
+
+void RecordServerAddress(Span& span, std::string_view base_url) {
+  if (!span.recording() || base_url.empty()) return;
+  core::Result<http::Url> url = http::Url::Parse(base_url);
+  if (!url) return;
+  span.SetAttribute(kServerAddress, url->host);
+  span.SetAttribute(kServerPort, url->port);
 }
 
 }  // namespace strata::tracing::genai

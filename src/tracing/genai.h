@@ -109,4 +109,13 @@ void RecordUsage(Span& span, const core::Usage& usage);
 // Anthropic `messages` + `system`), only when the span captures content.
 void RecordInputContent(Span& span, const boost::json::object& body);
 
+// gen_ai.output.messages from a whole answer body, as a JSON string in the
+// vendor's own shape (OpenAI `choices[].message`, Anthropic `content`), only
+// when the span captures content.
+void RecordOutputContent(Span& span, const boost::json::object& body);
+
+// server.address and server.port from an upstream base URL ("https://host:8443/v1");
+// nothing for an empty or unparsable one. Does nothing on a span not recording.
+void RecordServerAddress(Span& span, std::string_view base_url);
+
 }  // namespace strata::tracing::genai

@@ -65,7 +65,7 @@ test('cost and token metrics add up to what the answers reported', async () => {
     const line = text.split('\n').find((l) => l.startsWith(name));
     return line ? Number(line.split(' ').pop()) : 0;
   };
-  const labels = 'alias="priced",deployment="openai-compatible/gpt-4o-mini"';
+  const labels = 'alias="priced",deployment="openai-compatible/gpt-4o-mini",provider="openai-compatible",tenant="default"';
   const costBefore = await metric(`strata_gateway_cost_usd_total{${labels}}`);
   const inputBefore = await metric(`strata_gateway_tokens_total{${labels},kind="input"}`);
   let cost = 0;

@@ -1,7 +1,19 @@
 #include "gateway/stages/admit_stage.h"
 
 #include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <unordered_map>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "gateway/stages/metrics_stage.h"
 #include "governance/limit_rules.h"
 #include "limits/rate_headers.h"
 #include "observability/log.h"
@@ -12,34 +24,169 @@
 namespace strata::gateway {
 namespace {
 
+namespace asio = boost::asio;
 namespace json = boost::json;
 using observability::Counter;
 using observability::Family;
+using observability::Gauge;
 
 struct AdmitMetrics {
   Family<Counter>& refusals;
   Counter& backend_errors;
   Counter& soft_crossed;
+  Family<Gauge>& budget_spent;
+  Family<Gauge>& budget_reserved;
+  Family<Gauge>& budget_limit;
+  Family<Gauge>& budget_remaining;
 
   static AdmitMetrics& Get() {
     static AdmitMetrics* metrics = [] {
       auto& registry = observability::DefaultRegistry();
       return new AdmitMetrics{
           registry.AddCounter("strata_admission_refusals_total",
-                              "Requests refused before any upstream call, by reason (rate, concurrency, budget, "
-                              "model_not_allowed, backend_unavailable).",
-                              {"reason"}),
+                              "Requests refused before any upstream call, by reason (requests, tokens, concurrency, "
+                              "budget, model_not_allowed, backend_unavailable), the scope of the limit that refused "
+                              "(key, team, tenant, model, ip; none) and the caller's tenant.",
+                              {"reason", "scope", "tenant"}),
           registry.AddCounter("strata_limits_backend_errors_total",
                               "Admissions the limits backend could not answer (admitted when on_backend_error is "
                               "allow).",
                               {}).WithCached({}),
           registry.AddCounter("strata_budget_soft_threshold_crossings_total",
                               "Requests whose reservation crossed a budget's soft threshold.", {}).WithCached({}),
+          registry.AddGauge("strata_budget_spent_usd",
+                            "Spend settled in the budget's current period, in US dollars, as the limits backend "
+                            "read it after the latest request settled against it.",
+                            {"tenant", "scope", "scope_id", "period"}),
+          registry.AddGauge("strata_budget_reserved_usd",
+                            "Worst-case cost reserved by requests in flight against the budget, in US dollars.",
+                            {"tenant", "scope", "scope_id", "period"}),
+          registry.AddGauge("strata_budget_limit_usd", "The budget's hard limit per period, in US dollars.",
+                            {"tenant", "scope", "scope_id", "period"}),
+          registry.AddGauge("strata_budget_remaining_usd",
+                            "Limit minus spent minus reserved, in US dollars; negative once overspent.",
+                            {"tenant", "scope", "scope_id", "period"}),
       };
     }();
     return *metrics;
   }
 };
+
+// One of a fixed set of words, so that a label built from a counter name
+// stays bounded whatever the counter holds.
+std::string_view Bounded(std::string_view word, std::initializer_list<std::string_view> allowed) {
+  for (std::string_view known : allowed) {
+    if (word == known) return known;
+  }
+  return "other";
+}
+
+// What refused and at which scope, from the refusing counter's name
+// ("rpm:key:key_1" → requests, key). The scope's id is left out: it is a
+// key id or a client address.
+std::pair<std::string_view, std::string_view> RefusalLabels(std::string_view counter) {
+  const std::string_view kind = counter.substr(0, counter.find(':'));
+  std::string_view rest = counter.substr(std::min(counter.size(), kind.size() + 1));
+  const std::string_view scope = Bounded(rest.substr(0, rest.find(':')), {"key", "team", "tenant", "model", "ip"});
+  if (kind == "rpm") return {"requests", scope};
+  if (kind == "tpm") return {"tokens", scope};
+  if (kind == "conc") return {"concurrency", scope};
+  if (kind.starts_with("budget")) return {"budget", scope};
+  return {"other", scope};
+}
+
+// Budgets of tenants and teams that get gauges, at most; later ones (in
+// order of first settlement) are not exported, since gauges of different
+// budgets cannot share a series.
+constexpr std::size_t kMaxBudgetSeries = 500;
+// A budget's gauges are refreshed from the backend at most this often.
+constexpr std::chrono::milliseconds kBudgetRefreshEvery{1'000};
+
+std::int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// One budget's gauges, and the throttle of its refreshes.
+struct BudgetSeries {
+  Gauge* spent = nullptr;
+  Gauge* reserved = nullptr;
+  Gauge* limit = nullptr;
+  Gauge* remaining = nullptr;
+  std::atomic<bool> scheduled{false};         // a refresh is queued
+  std::atomic<std::int64_t> last_read_ms{0};  // when the last one started (steady clock)
+};
+
+// The gauges of the budget counted by `rule` (tenant: the caller's), made on
+// first use; null beyond kMaxBudgetSeries.
+BudgetSeries* SeriesFor(const limits::BudgetRule& rule, std::string_view tenant) {
+  thread_local std::unordered_map<std::string, BudgetSeries*> cache;
+  if (auto it = cache.find(rule.counter); it != cache.end()) return it->second;
+  static std::mutex mutex;
+  static auto* all = new std::map<std::string, std::unique_ptr<BudgetSeries>, std::less<>>();
+  BudgetSeries* series = nullptr;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = all->find(rule.counter); it != all->end()) {
+      series = it->second.get();
+    } else if (all->size() < kMaxBudgetSeries && !rule.counter.starts_with("budget-day:key:") &&
+               !rule.counter.starts_with("budget-month:key:")) {
+      // Keys' budgets are left out: one series per key would be a series
+      // per credential (the admin API reports them).
+      // "budget-month:team:team_9" → scope team, id team_9.
+      const std::string_view counter = rule.counter;
+      std::string_view rest = counter.substr(std::min(counter.size(), counter.find(':') + 1));
+      const std::size_t colon = rest.find(':');
+      const std::string_view scope = Bounded(rest.substr(0, colon), {"key", "team", "tenant"});
+      const std::string_view scope_id = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
+      const std::string_view tenant_label = TenantLabel(scope == "tenant" ? scope_id : tenant);
+      const std::string_view period = rule.period == limits::Period::kDay ? "day" : "month";
+      AdmitMetrics& metrics = AdmitMetrics::Get();
+      auto made = std::make_unique<BudgetSeries>();
+      made->spent = &metrics.budget_spent.With({tenant_label, scope, scope_id, period});
+      made->reserved = &metrics.budget_reserved.With({tenant_label, scope, scope_id, period});
+      made->limit = &metrics.budget_limit.With({tenant_label, scope, scope_id, period});
+      made->remaining = &metrics.budget_remaining.With({tenant_label, scope, scope_id, period});
+      series = all->emplace(rule.counter, std::move(made)).first->second.get();
+    }
+  }
+  if (cache.size() >= 4 * kMaxBudgetSeries) cache.clear();  // refused budgets are cached too
+  cache.emplace(rule.counter, series);
+  return series;
+}
+
+// Reads one budget from the backend after `delay` and sets its gauges.
+asio::awaitable<void> RefreshBudget(limits::Backend& backend, limits::BudgetRule rule, BudgetSeries* series,
+                                    std::chrono::milliseconds delay) {
+  if (delay.count() > 0) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  // Settlements from now on need a read that starts after them.
+  series->scheduled.store(false);
+  series->last_read_ms.store(SteadyMillis());
+  core::Result<limits::Backend::BudgetState> state = co_await backend.ReadBudget(rule, limits::SystemClock::now());
+  if (!state) co_return;  // the backend is down: the gauges keep their last values
+  constexpr double kNano = 1e-9;
+  series->spent->Set(static_cast<double>(state->spent_nano_usd) * kNano);
+  series->reserved->Set(static_cast<double>(state->reserved_nano_usd) * kNano);
+  series->limit->Set(static_cast<double>(rule.limit_nano_usd) * kNano);
+  series->remaining->Set(
+      static_cast<double>(rule.limit_nano_usd - state->spent_nano_usd - state->reserved_nano_usd) * kNano);
+}
+
+// After a settlement: refreshes the budget's gauges now if the last refresh
+// is older than kBudgetRefreshEvery, else once that much after it, so a burst
+// costs the backend one read per budget per interval and the gauges are exact
+// once the burst is over. At most one refresh per budget is queued.
+void ScheduleBudgetRefresh(const asio::any_io_executor& executor, limits::Backend& backend,
+                           const limits::BudgetRule& rule, std::string_view tenant) {
+  BudgetSeries* series = SeriesFor(rule, tenant);
+  if (series == nullptr || series->scheduled.exchange(true)) return;
+  const std::int64_t due = series->last_read_ms.load() + kBudgetRefreshEvery.count();
+  const auto delay = std::chrono::milliseconds(std::max<std::int64_t>(0, due - SteadyMillis()));
+  asio::co_spawn(executor, RefreshBudget(backend, rule, series, delay), asio::detached);
+}
 
 // Adds the rules of one scope's limits; `estimated_tokens` is what a token
 // limit is charged now (settlement trues it up).
@@ -96,8 +243,10 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
                                                          const std::vector<AliasRoute>& routes) {
   AdmitMetrics& metrics = AdmitMetrics::Get();
   const core::Principal& principal = exchange.principal;
+  // Looked up only for a refusal: admitted requests are labelled by the metrics stage.
+  const auto tenant = [&principal] { return TenantLabel(principal.tenant); };
   if (!governance::ModelAllowed(principal.allowed_models, exchange.model)) {
-    metrics.refusals.WithCached({"model_not_allowed"}).Increment();
+    metrics.refusals.WithCached({"model_not_allowed", "key", tenant()}).Increment();
     co_return core::Error(core::ErrorCode::kPermissionDenied,
                           "this API key may not use the model '" + exchange.model + "'", "model");
   }
@@ -147,7 +296,7 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
                        {{"request_id", exchange.request_id}, {"error", decided.error().message()},
                         {"admitted", options_.fail_open ? "yes" : "no"}});
     if (options_.fail_open) co_return Continue{};
-    metrics.refusals.WithCached({"backend_unavailable"}).Increment();
+    metrics.refusals.WithCached({"backend_unavailable", "none", tenant()}).Increment();
     co_return core::Error::Unavailable("rate limits cannot be checked right now; try again shortly");
   }
   for (auto& header : limits::RateLimitHeaders(decided->headers)) exchange.response_headers.push_back(std::move(header));
@@ -158,8 +307,8 @@ boost::asio::awaitable<StageOutcome> AdmitStage::OnAdmit(core::Exchange& exchang
   }
   if (!decided->admitted) {
     const bool budget = decided->budget_exhausted;
-    const bool concurrency = decided->refused_by.starts_with("conc:");
-    metrics.refusals.WithCached({budget ? "budget" : concurrency ? "concurrency" : "rate"}).Increment();
+    const auto [reason, scope] = RefusalLabels(decided->refused_by);
+    metrics.refusals.WithCached({budget ? std::string_view("budget") : reason, scope, tenant()}).Increment();
     core::Error refused(budget ? core::ErrorCode::kBudgetExceeded : core::ErrorCode::kRateLimited, decided->reason);
     refused.WithRetryAfter(std::max(decided->retry_after, std::chrono::seconds(1)));
     co_return refused;
@@ -173,8 +322,16 @@ boost::asio::awaitable<void> AdmitStage::OnComplete(core::Exchange& exchange) {
   if (ticket == nullptr) co_return;
   // A failed exchange used no tokens: its estimate is given back.
   const auto tokens = static_cast<std::int64_t>(exchange.usage.input_tokens + exchange.usage.output_tokens);
+  std::vector<limits::BudgetRule> budgets;  // for the gauges, once settled
+  if (!ticket->budgets.empty()) budgets = ticket->budgets;
   co_await backend_.Settle(std::move(*ticket), exchange.cost_nano_usd, tokens);
   exchange.admission.reset();
+  if (!budgets.empty()) {
+    const asio::any_io_executor executor = co_await asio::this_coro::executor;
+    for (const limits::BudgetRule& rule : budgets) {
+      ScheduleBudgetRefresh(executor, backend_, rule, exchange.principal.tenant);
+    }
+  }
 }
 
 }  // namespace strata::gateway

@@ -226,6 +226,10 @@ class Session final : public SessionBase, public Responder, public std::enable_s
 
   const std::string& request_id() const override { return request_id_; }
   std::string_view client_address() const override { return client_address_; }
+  void SetTraceContext(std::string_view trace_id, std::string_view span_id) override {
+    trace_id_.assign(trace_id);
+    span_id_.assign(span_id);
+  }
   std::string_view route() const override { return route_; }
 
   std::string_view PathParam(std::string_view name) const override {
@@ -299,6 +303,8 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     bytes_sent_ = 0;
     client_gone_ = false;
     on_client_gone_ = nullptr;
+    trace_id_.clear();
+    span_id_.clear();
     const std::string_view client_id = request["x-request-id"];
     request_id_ = core::IsAcceptableRequestId(client_id) ? std::string(client_id) : core::NewRequestId();
     keep_alive_ = request.keep_alive() && !worker_.draining;
@@ -500,15 +506,23 @@ class Session final : public SessionBase, public Responder, public std::enable_s
     if (observability::AccessLogEnabled()) {
       // The query string is left out: it may carry credentials.
       const std::string_view target = request.target();
-      Log(Level::kInfo, "access",
-          {{"method", method},
-           {"path", target.substr(0, std::min<std::size_t>(target.find('?'), 1024))},
-           {"route", route_},
-           {"status", status_},
-           {"bytes", bytes_sent_},
-           {"latency_us", elapsed.count()},
-           {"request_id", request_id_},
-           {"client_gone", client_gone_}});
+      const std::string_view path = target.substr(0, std::min<std::size_t>(target.find('?'), 1024));
+      // trace_id / span_id only when the handler traced the request.
+      if (trace_id_.empty()) {
+        Log(Level::kInfo, "access",
+            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
+             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_}});
+      } else if (span_id_.empty()) {
+        Log(Level::kInfo, "access",
+            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
+             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_},
+             {"trace_id", trace_id_}});
+      } else {
+        Log(Level::kInfo, "access",
+            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
+             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_},
+             {"trace_id", trace_id_}, {"span_id", span_id_}});
+      }
     }
   }
 
@@ -537,6 +551,8 @@ class Session final : public SessionBase, public Responder, public std::enable_s
   // The request being served.
   Clock::time_point started_;
   std::string request_id_;
+  std::string trace_id_;  // SetTraceContext; empty: not traced
+  std::string span_id_;
   std::string_view route_ = "unmatched";
   std::vector<std::pair<std::string_view, std::string_view>> params_;
   ReplyState state_ = ReplyState::kNone;

@@ -19,7 +19,8 @@ namespace json = boost::json;
 constexpr std::string_view kDefaultBaseUrl = "https://api.anthropic.com";
 constexpr std::string_view kApiVersion = "2023-06-01";
 
-http::ClientRequest BuildRequest(const Deployment& deployment, std::string body, std::string_view api_key) {
+http::ClientRequest BuildRequest(const Deployment& deployment, std::string body, std::string_view api_key,
+                                 const CallContext& context) {
   std::string base = deployment.base_url.empty() ? std::string(kDefaultBaseUrl) : deployment.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   http::ClientRequest request;
@@ -30,6 +31,7 @@ http::ClientRequest BuildRequest(const Deployment& deployment, std::string body,
   request.headers.set(beast_http::field::content_type, "application/json");
   request.headers.set(beast_http::field::user_agent, "strata");
   for (const auto& [name, value] : deployment.headers) request.headers.set(name, value);
+  SetTraceHeaders(request.headers, context);
   request.body = std::move(body);
   return request;
 }
@@ -70,14 +72,14 @@ bool AnthropicProvider::Speaks(core::ApiFormat format) const {
 }
 
 asio::awaitable<core::Result<Answer>> AnthropicProvider::Call(const Deployment& deployment, core::ApiFormat format,
-                                                              const json::object& body) {
+                                                              const json::object& body, const CallContext& context) {
   core::Result<json::object> request_body = MessagesBody(format, body);
   if (!request_body) co_return request_body.error();
   const std::string serialized = json::serialize(*request_body);
   core::Result<http::ClientResponse> response = co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientResponse>> {
         core::Result<http::ClientResponse> answer =
-            co_await http::WorkerClient().Send(BuildRequest(deployment, serialized, key));
+            co_await http::WorkerClient().Send(BuildRequest(deployment, serialized, key, context));
         if (answer && answer->status != 200) {
           co_return UpstreamHttpError(deployment.name, answer->status, answer->body, answer->headers);
         }
@@ -98,7 +100,8 @@ asio::awaitable<core::Result<Answer>> AnthropicProvider::Call(const Deployment& 
 }
 
 asio::awaitable<StreamEnd> AnthropicProvider::Stream(const Deployment& deployment, core::ApiFormat format,
-                                                     const json::object& body, EventSink& sink) {
+                                                     const json::object& body, EventSink& sink,
+                                                     const CallContext& context) {
   StreamEnd end;
   core::Result<json::object> request_body = MessagesBody(format, body);
   if (!request_body) {
@@ -109,7 +112,7 @@ asio::awaitable<StreamEnd> AnthropicProvider::Stream(const Deployment& deploymen
   const std::string serialized = json::serialize(*request_body);
   core::Result<http::ClientStream> stream = co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientStream>> {
-        http::ClientRequest request = BuildRequest(deployment, serialized, key);
+        http::ClientRequest request = BuildRequest(deployment, serialized, key, context);
         request.headers.set(beast_http::field::accept, "text/event-stream");
         core::Result<http::ClientStream> opened = co_await http::WorkerClient().Open(std::move(request));
         if (!opened || opened->status() == 200) co_return opened;

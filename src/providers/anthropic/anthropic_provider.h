@@ -14,9 +14,10 @@ class AnthropicProvider final : public Provider {
  public:
   bool Speaks(core::ApiFormat format) const override;
   asio::awaitable<core::Result<Answer>> Call(const Deployment& deployment, core::ApiFormat format,
-                                             const boost::json::object& body) override;
+                                             const boost::json::object& body, const CallContext& context) override;
   asio::awaitable<StreamEnd> Stream(const Deployment& deployment, core::ApiFormat format,
-                                    const boost::json::object& body, EventSink& sink) override;
+                                    const boost::json::object& body, EventSink& sink,
+                                    const CallContext& context) override;
 };
 
 }  // namespace strata::providers

@@ -50,7 +50,7 @@ void AppendPathEncoded(std::string& out, std::string_view text) {
 }
 
 http::ClientRequest BuildRequest(const Deployment& deployment, std::string_view model, bool stream,
-                                 std::string body, std::string_view api_key) {
+                                 std::string body, std::string_view api_key, const CallContext& context) {
   std::string url = deployment.base_url.empty() ? std::string(kDefaultBaseUrl) : deployment.base_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   const std::string version = deployment.api_version.empty() ? std::string(kDefaultVersion) : deployment.api_version;
@@ -68,6 +68,7 @@ http::ClientRequest BuildRequest(const Deployment& deployment, std::string_view 
   request.headers.set(beast_http::field::user_agent, "strata");
   if (stream) request.headers.set(beast_http::field::accept, "text/event-stream");
   for (const auto& [name, value] : deployment.headers) request.headers.set(name, value);
+  SetTraceHeaders(request.headers, context);
   request.body = std::move(body);
   return request;
 }
@@ -99,7 +100,7 @@ asio::awaitable<core::Status> Deliver(EventSink& sink, const std::vector<std::st
 bool GeminiProvider::Speaks(core::ApiFormat format) const { return format == core::ApiFormat::kOpenAiChat; }
 
 asio::awaitable<core::Result<Answer>> GeminiProvider::Call(const Deployment& deployment, core::ApiFormat format,
-                                                           const json::object& body) {
+                                                           const json::object& body, const CallContext& context) {
   if (format != core::ApiFormat::kOpenAiChat) {
     co_return core::Error::UpstreamRejected(deployment.name + " serves only chat completions");
   }
@@ -110,7 +111,7 @@ asio::awaitable<core::Result<Answer>> GeminiProvider::Call(const Deployment& dep
   core::Result<http::ClientResponse> response = co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientResponse>> {
         core::Result<http::ClientResponse> answer =
-            co_await http::WorkerClient().Send(BuildRequest(deployment, model, false, serialized, key));
+            co_await http::WorkerClient().Send(BuildRequest(deployment, model, false, serialized, key, context));
         if (answer && answer->status != 200) {
           co_return gemini::ErrorFromGemini(deployment.name, answer->status, answer->body, answer->headers);
         }
@@ -129,7 +130,8 @@ asio::awaitable<core::Result<Answer>> GeminiProvider::Call(const Deployment& dep
 }
 
 asio::awaitable<StreamEnd> GeminiProvider::Stream(const Deployment& deployment, core::ApiFormat format,
-                                                  const json::object& body, EventSink& sink) {
+                                                  const json::object& body, EventSink& sink,
+                                                  const CallContext& context) {
   StreamEnd end;
   if (format != core::ApiFormat::kOpenAiChat) {
     end.status = core::Error::UpstreamRejected(deployment.name + " serves only chat completions");
@@ -145,7 +147,7 @@ asio::awaitable<StreamEnd> GeminiProvider::Stream(const Deployment& deployment, 
   core::Result<http::ClientStream> stream = co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientStream>> {
         core::Result<http::ClientStream> opened =
-            co_await http::WorkerClient().Open(BuildRequest(deployment, model, true, serialized, key));
+            co_await http::WorkerClient().Open(BuildRequest(deployment, model, true, serialized, key, context));
         if (!opened || opened->status() == 200) co_return opened;
         co_return co_await ReadGeminiError(deployment.name, *opened);
       });

@@ -74,8 +74,9 @@ std::string DemoReply(const json::object& body) {
 
 bool DemoProvider::Speaks(core::ApiFormat format) const { return format == core::ApiFormat::kOpenAiChat; }
 
+// No HTTP call, so nothing to carry the trace context on.
 asio::awaitable<core::Result<Answer>> DemoProvider::Call(const Deployment&, core::ApiFormat,
-                                                         const json::object& body) {
+                                                         const json::object& body, const CallContext&) {
   const std::string reply = DemoReply(body);
   const core::Usage usage = DemoUsage(body, reply);
   json::object message;
@@ -96,7 +97,7 @@ asio::awaitable<core::Result<Answer>> DemoProvider::Call(const Deployment&, core
 }
 
 asio::awaitable<StreamEnd> DemoProvider::Stream(const Deployment&, core::ApiFormat, const json::object& body,
-                                                EventSink& sink) {
+                                                EventSink& sink, const CallContext&) {
   const std::string reply = DemoReply(body);
   const std::string model = ModelOf(body);
   const auto created = static_cast<std::int64_t>(std::time(nullptr));

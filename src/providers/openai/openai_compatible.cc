@@ -45,7 +45,7 @@ std::string_view PathFor(core::ApiFormat format) {
 }
 
 http::ClientRequest BuildRequest(const Deployment& deployment, core::ApiFormat format, std::string body,
-                                 std::string_view api_key) {
+                                 std::string_view api_key, const CallContext& context) {
   const OpenAiPreset preset = FindOpenAiPreset(deployment.provider).value_or(OpenAiPreset{});
   std::string base = deployment.base_url.empty() ? std::string(preset.base_url) : deployment.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
@@ -61,6 +61,7 @@ http::ClientRequest BuildRequest(const Deployment& deployment, core::ApiFormat f
   request.headers.set(beast_http::field::content_type, "application/json");
   request.headers.set(beast_http::field::user_agent, "strata");
   for (const auto& [name, value] : deployment.headers) request.headers.set(name, value);
+  SetTraceHeaders(request.headers, context);
   request.body = std::move(body);
   return request;
 }
@@ -162,11 +163,12 @@ bool OpenAiCompatibleProvider::Speaks(core::ApiFormat format) const {
 
 asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deployment& deployment,
                                                                      core::ApiFormat format,
-                                                                     const json::object& body) {
+                                                                     const json::object& body,
+                                                                     const CallContext& context) {
   const std::string serialized = json::serialize(body);
   co_return co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<Answer>> {
-        http::ClientRequest request = BuildRequest(deployment, format, serialized, key);
+        http::ClientRequest request = BuildRequest(deployment, format, serialized, key, context);
         core::Result<http::ClientResponse> response = co_await http::WorkerClient().Send(std::move(request));
         if (!response) co_return response.error();
         if (response->status != 200) {
@@ -179,7 +181,8 @@ asio::awaitable<core::Result<Answer>> OpenAiCompatibleProvider::Call(const Deplo
 }
 
 asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& deployment, core::ApiFormat format,
-                                                            const json::object& body, EventSink& sink) {
+                                                            const json::object& body, EventSink& sink,
+                                                            const CallContext& context) {
   const bool client_wants_usage = openai_chat::IncludeUsageRequested(body);
   json::object upstream_body = body;
   upstream_body["stream"] = true;
@@ -193,7 +196,7 @@ asio::awaitable<StreamEnd> OpenAiCompatibleProvider::Stream(const Deployment& de
   StreamEnd end;
   core::Result<http::ClientStream> opened = co_await WithKeyRotation(
       deployment, [&](std::string_view key) -> asio::awaitable<core::Result<http::ClientStream>> {
-        http::ClientRequest request = BuildRequest(deployment, format, serialized, key);
+        http::ClientRequest request = BuildRequest(deployment, format, serialized, key, context);
         request.headers.set(beast_http::field::accept, "text/event-stream");
         core::Result<http::ClientStream> stream = co_await http::WorkerClient().Open(std::move(request));
         if (!stream || stream->status() == 200) co_return stream;

@@ -291,5 +291,26 @@ TEST(CircuitBreakerTest, CountsEveryTransition) {
   EXPECT_EQ(breaker.transitions().closed, 1u);
 }
 
+TEST(CircuitBreakerTest, PublishesEveryStateChangeToItsCell) {
+  BreakerCell cell;
+  cell.state = 2;  // a stale value from a breaker this one replaces
+  CircuitBreaker breaker(ConsecutiveOnly());
+  breaker.PublishTo(&cell);
+  EXPECT_EQ(cell.state.load(), 0) << "closed, published at once";
+  Fail(breaker, 5, kStart);
+  EXPECT_EQ(cell.state.load(), 2) << "open";
+  EXPECT_EQ(cell.opened.load(), 1u);
+  const Clock::time_point probe_at = breaker.open_until();
+  ASSERT_TRUE(breaker.AllowRequest(probe_at));
+  EXPECT_EQ(cell.state.load(), 1) << "half-open while the probe is out";
+  breaker.RecordOutcome(false, probe_at, probe_at);
+  EXPECT_EQ(cell.state.load(), 2) << "open again after a failed probe";
+  EXPECT_EQ(cell.opened.load(), 2u);
+  const Clock::time_point second_probe = breaker.open_until();
+  ASSERT_TRUE(breaker.AllowRequest(second_probe));
+  breaker.RecordOutcome(true, second_probe, second_probe);
+  EXPECT_EQ(cell.state.load(), 0) << "closed after a successful probe";
+}
+
 }  // namespace
 }  // namespace strata::routing

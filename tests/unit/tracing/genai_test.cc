@@ -111,5 +111,58 @@ TEST(GenAiTest, RecordsResponseAndUsage) {
             std::vector<std::string>{"end_turn"});
 }
 
+TEST(GenAiTest, RecordsOutputMessagesOnlyWhenCapturingContent) {
+  const json::object chat = json::parse(R"({"id":"c1","model":"m","choices":[{"index":0,
+      "message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}]})").as_object();
+  const json::object messages = json::parse(R"({"id":"msg_1","model":"claude","role":"assistant",
+      "content":[{"type":"text","text":"bonjour"}],"stop_reason":"end_turn"})").as_object();
+  for (const bool capture : {false, true}) {
+    CapturingSink sink;
+    const Tracer tracer(On(capture), &sink);
+    Span openai = tracer.StartSpan("chat", SpanKind::kClient);
+    genai::RecordOutputContent(openai, chat);
+    openai.End();
+    Span anthropic = tracer.StartSpan("chat", SpanKind::kClient);
+    genai::RecordOutputContent(anthropic, messages);
+    anthropic.End();
+    const auto spans = sink.Take();
+    ASSERT_EQ(spans.size(), 2u);
+    const AttributeValue* from_openai = Find(*spans[0], "gen_ai.output.messages");
+    const AttributeValue* from_anthropic = Find(*spans[1], "gen_ai.output.messages");
+    if (!capture) {
+      EXPECT_EQ(from_openai, nullptr);
+      EXPECT_EQ(from_anthropic, nullptr);
+      continue;
+    }
+    ASSERT_NE(from_openai, nullptr);
+    EXPECT_EQ(json::parse(std::get<std::string>(*from_openai)),
+              json::parse(R"([{"role":"assistant","content":"hello there"}])"));
+    ASSERT_NE(from_anthropic, nullptr);
+    EXPECT_EQ(json::parse(std::get<std::string>(*from_anthropic)),
+              json::parse(R"([{"role":"assistant","content":[{"type":"text","text":"bonjour"}]}])"));
+  }
+}
+
+TEST(GenAiTest, RecordsTheServerAddressAndPortOfABaseUrl) {
+  CapturingSink sink;
+  const Tracer tracer(On(), &sink);
+  Span explicit_port = tracer.StartSpan("chat", SpanKind::kClient);
+  genai::RecordServerAddress(explicit_port, "http://127.0.0.1:4300/v1");
+  explicit_port.End();
+  Span default_port = tracer.StartSpan("chat", SpanKind::kClient);
+  genai::RecordServerAddress(default_port, "https://api.openai.com/v1");
+  default_port.End();
+  Span unparsable = tracer.StartSpan("chat", SpanKind::kClient);
+  genai::RecordServerAddress(unparsable, "not a url");
+  unparsable.End();
+  const auto spans = sink.Take();
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(std::get<std::string>(*Find(*spans[0], "server.address")), "127.0.0.1");
+  EXPECT_EQ(std::get<std::int64_t>(*Find(*spans[0], "server.port")), 4300);
+  EXPECT_EQ(std::get<std::string>(*Find(*spans[1], "server.address")), "api.openai.com");
+  EXPECT_EQ(std::get<std::int64_t>(*Find(*spans[1], "server.port")), 443);
+  EXPECT_EQ(Find(*spans[2], "server.address"), nullptr);
+}
+
 }  // namespace
 }  // namespace strata::tracing
