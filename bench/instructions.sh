@@ -34,14 +34,15 @@ url="http://127.0.0.1:$gateway_port/v1/chat/completions"
 for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$gateway_port/healthz" && break; sleep 0.2; done
 body='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello"}]}'
 for _ in $(seq 20); do curl -sf -o /dev/null "$url" -H 'authorization: Bearer bench-key' -d "$body"; done  # warm-up
-callgrind_control -i on "$gateway" >/dev/null
+callgrind_control -i on "$gateway" >/dev/null 2>&1
 "$loadgen" --url "$url" -H 'authorization: Bearer bench-key' --rate 0 --concurrency 1 --duration "$seconds" --json \
   >"$dir/load.json"
-callgrind_control -d "$gateway" >/dev/null
+callgrind_control -d "$gateway" >/dev/null 2>&1
 sleep 1
 requests=$(jq '.requests' "$dir/load.json")
-total=$(callgrind_annotate "$dir"/callgrind.out* 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+dump=$(ls -t "$dir"/callgrind.out.* | head -1)  # the dump taken above, not the file written at exit
+total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 echo "requests $requests, instructions $total, per request $((total / requests)) (all threads: io worker and store writer)"
 if [ -n "${TOP:-}" ]; then
-  callgrind_annotate --inclusive=yes "$dir"/callgrind.out* 2>/dev/null | grep -E '^ *[0-9,]+ ' | head -n "$TOP" | cut -c1-200
+  callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | grep -E '^ *[0-9,]+ ' | head -n "$TOP" | cut -c1-200
 fi
