@@ -4,21 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "unit/config/load_string.h"
 
 namespace strata::config {
 namespace {
 
-core::Result<Config> Load(std::string_view yaml, std::map<std::string, std::string, std::less<>> env = {}) {
-  return LoadConfigString(yaml, "strata.yaml", [env](std::string_view name) -> std::optional<std::string> {
-    const auto it = env.find(name);
-    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-  });
-}
-
-std::string ErrorOf(std::string_view yaml) {
-  core::Result<Config> config = Load(yaml);
-  return config ? "" : config.error().message();
-}
+using test::ErrorOf;
+using test::Load;
 
 constexpr std::string_view kThreeProviders = R"(auth:
   api_keys: ["${STRATA_KEY}", second-key]

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "unit/config/load_string.h"
 
 namespace strata::config {
 namespace {
@@ -12,17 +13,8 @@ namespace {
 using std::chrono::milliseconds;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-core::Result<Config> Load(std::string_view yaml, std::map<std::string, std::string, std::less<>> env = {}) {
-  return LoadConfigString(yaml, "strata.yaml", [env](std::string_view name) -> std::optional<std::string> {
-    const auto it = env.find(name);
-    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-  });
-}
-
-std::string ErrorOf(std::string_view yaml) {
-  core::Result<Config> config = Load(yaml);
-  return config ? "" : config.error().message();
-}
+using test::ErrorOf;
+using test::Load;
 
 TEST(TracingSectionTest, IsOffByDefault) {
   core::Result<Config> config = Load("");
