@@ -75,6 +75,24 @@ std::string Payload(const core::Exchange& exchange) {
   return std::move(record).Finish();
 }
 
+// "YYYY-MM-DD" of a Unix time in ms, UTC. Formatted once per day and thread:
+// every record asks, and snprintf is most of the spend line's cost.
+const std::string& UtcDay(std::int64_t unix_ms) {
+  thread_local std::chrono::sys_days cached_day{};
+  thread_local std::string cached_text;
+  const auto day = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(unix_ms)));
+  if (cached_text.empty() || day != cached_day) {
+    const std::chrono::year_month_day date(day);
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    cached_day = day;
+    cached_text = text;
+  }
+  return cached_text;
+}
+
 // The exchange's line in the daily spend rollup (UTC day of the record).
 store::SpendRow SpendOf(const core::Exchange& exchange, std::int64_t created_at_ms) {
   store::SpendRow spend;
@@ -82,13 +100,7 @@ store::SpendRow SpendOf(const core::Exchange& exchange, std::int64_t created_at_
   spend.team_id = exchange.principal.team;
   spend.key_id = exchange.principal.key_id;
   spend.model = exchange.model;
-  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_time<std::chrono::milliseconds>(
-      std::chrono::milliseconds(created_at_ms)));
-  const std::chrono::year_month_day date(day);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  spend.day = text;
+  spend.day = UtcDay(created_at_ms);
   spend.requests = 1;
   spend.input_tokens = static_cast<std::int64_t>(exchange.usage.input_tokens);
   spend.output_tokens = static_cast<std::int64_t>(exchange.usage.output_tokens);

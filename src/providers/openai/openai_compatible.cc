@@ -12,6 +12,7 @@
 #include "http/sse_decoder.h"
 #include "pricing/token_estimate.h"
 #include "providers/key_rotation.h"
+#include "providers/openai/usage_scan.h"
 #include "providers/upstream_error.h"
 
 namespace strata::providers {
@@ -110,24 +111,22 @@ core::Usage EstimateIfMissing(const core::Usage& reported, bool reported_any, co
   return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), pricing::EstimateTokens(generated));
 }
 
-// The usage of a whole answer: as reported, or estimated. Not a coroutine, so
-// the parse arena lives on the stack: the answer is read only for this, and a
-// typical one then costs no allocation instead of one per key and string.
+// The usage of a whole answer: as reported (one SAX pass, usage_scan.h), or
+// estimated. Only an answer without usage is parsed into a DOM, for its text;
+// not a coroutine, so that parse's arena lives on the stack.
 core::Result<core::Usage> UsageOfAnswer(const Deployment& deployment, core::ApiFormat format,
                                         const json::object& request, std::string_view answer) {
-  unsigned char scratch[4096];
-  json::monotonic_resource arena(scratch, sizeof scratch);
-  boost::system::error_code ec;
-  const json::value parsed = json::parse(answer, ec, &arena);
-  if (ec || !parsed.is_object()) {
+  const UsageScan scan = ScanOpenAiUsage(answer);
+  if (!scan.valid_object) {
     return core::Error::UpstreamRejected(deployment.name + " answered with invalid JSON");
   }
-  if (const auto* usage = parsed.get_object().if_contains("usage"); usage != nullptr && usage->is_object()) {
-    return UsageFromOpenAi(*usage);
-  }
+  if (scan.usage) return *scan.usage;
   if (format == core::ApiFormat::kOpenAiEmbeddings) {
     return pricing::EstimatedUsage(pricing::EstimateRequestInputTokens(request), 0);
   }
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  const json::value parsed = json::parse(answer, &arena);  // valid: the scan said so
   std::string generated;
   CollectChoicesText(parsed.get_object(), generated);
   return EstimateIfMissing({}, false, request, generated);
