@@ -231,7 +231,6 @@ asio::awaitable<core::Result<ClientResponse>> Client::Send(ClientRequest request
   ClientStream stream(std::move(*started));
   ClientResponse response;
   response.status = stream.status();
-  response.headers = stream.headers();
   if (boost::optional<std::uint64_t> length = stream.state_->parser->content_length()) {
     response.body.reserve(*length);  // the parser already held it to max_response_bytes
   }
@@ -245,6 +244,8 @@ asio::awaitable<core::Result<ClientResponse>> Client::Send(ClientRequest request
     }
     response.body += *piece;
   }
+  // Moved, not copied: the stream is done with its head.
+  response.headers = std::move(static_cast<beast_http::fields&>(stream.state_->parser->get()));
   co_return response;
 }
 
