@@ -39,10 +39,12 @@ class Referee {
       expiry_ran_ = true;
       if (started_ == nullptr || !*started_) Call(Verdict::kDeadline);
     });
-    // Runs at once if the client already left: the call is then cancelled
-    // before it starts.
+    // Runs at once if the client already left: the call is then never started.
     responder_.OnClientGone([this] { Call(Verdict::kClientGone); });
   }
+  // Also when an exception skips Disarm: the responder must not keep a
+  // callback into a frame that is gone.
+  ~Referee() { responder_.OnClientGone(nullptr); }
 
   asio::cancellation_slot slot() { return signal_.slot(); }
   Verdict verdict() const { return verdict_; }

@@ -130,6 +130,10 @@ bool Enabled(Level level) { return Current().should_log(ToSpdlog(level)); }
 bool AccessLogEnabled() { return g_access_log.load(std::memory_order_relaxed); }
 
 void Log(Level level, std::string_view message, std::initializer_list<Field> fields) {
+  Log(level, message, std::span<const Field>(fields.begin(), fields.size()));
+}
+
+void Log(Level level, std::string_view message, std::span<const Field> fields) {
   spdlog::logger& logger = Current();
   const auto spd_level = ToSpdlog(level);
   if (!logger.should_log(spd_level)) return;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string_view>
 #include <variant>
 
@@ -36,6 +37,8 @@ void ShutdownLogging();
 // Writes one line: {"ts":..,"level":..,"msg":..,<fields>} in JSON format, or
 // "ts level msg key=value ..." in text format. Never throws.
 void Log(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+// The same, for a line whose fields are chosen at run time.
+void Log(Level level, std::string_view message, std::span<const Field> fields);
 bool Enabled(Level level);
 // Whether the access log is on (LogOptions::access_log).
 bool AccessLogEnabled();

@@ -507,22 +507,17 @@ class Session final : public SessionBase, public Responder, public std::enable_s
       // The query string is left out: it may carry credentials.
       const std::string_view target = request.target();
       const std::string_view path = target.substr(0, std::min<std::size_t>(target.find('?'), 1024));
-      // trace_id / span_id only when the handler traced the request.
-      if (trace_id_.empty()) {
-        Log(Level::kInfo, "access",
-            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
-             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_}});
-      } else if (span_id_.empty()) {
-        Log(Level::kInfo, "access",
-            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
-             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_},
-             {"trace_id", trace_id_}});
-      } else {
-        Log(Level::kInfo, "access",
-            {{"method", method}, {"path", path}, {"route", route_}, {"status", status_}, {"bytes", bytes_sent_},
-             {"latency_us", elapsed.count()}, {"request_id", request_id_}, {"client_gone", client_gone_},
-             {"trace_id", trace_id_}, {"span_id", span_id_}});
-      }
+      const observability::Field fields[] = {
+          {"method", method},         {"path", path},
+          {"route", route_},          {"status", status_},
+          {"bytes", bytes_sent_},     {"latency_us", elapsed.count()},
+          {"request_id", request_id_}, {"client_gone", client_gone_},
+          {"trace_id", trace_id_},    {"span_id", span_id_},
+      };
+      // trace_id and span_id (the last two) only when the handler traced the
+      // request; a span id only comes with a trace id.
+      const std::size_t traced = trace_id_.empty() ? 0 : span_id_.empty() ? 1 : 2;
+      Log(Level::kInfo, "access", std::span(fields, std::size(fields) - 2 + traced));
     }
   }
 
