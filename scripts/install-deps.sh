@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
   libsodium-dev                     # argon2id password hashes
+  libhyperscan-dev                  # guardrails: PII/secret/injection patterns in one pass
   redis-server                      # shared rate limits and budgets (tests start their own)
   prometheus                        # promtool lints /metrics; tests scrape it with a real server
   openssl ca-certificates curl jq sqlite3

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "guardrails/finding.h"
+
+namespace strata::guardrails {
+
+enum class RedactionStyle {
+  // `<EMAIL_1>`: typed, numbered per request, and reversible by Restore().
+  kPlaceholder,
+  // `************1234`: every letter and digit but the last `mask_keep_last`
+  // becomes '*', separators are dropped. Lossy on purpose: never restored.
+  kMask,
+};
+
+struct RedactorOptions {
+  // Style per entity type, indexed by EntityType; placeholders by default.
+  std::array<RedactionStyle, kEntityTypeCount> styles = [] {
+    std::array<RedactionStyle, kEntityTypeCount> all;
+    all.fill(RedactionStyle::kPlaceholder);
+    return all;
+  }();
+  // How many trailing letters/digits a mask keeps (4: the last four of a card).
+  std::size_t mask_keep_last = 4;
+};
+
+// Replaces findings with placeholders or masks, and puts placeholders back.
+//
+// One Redactor per request (or per conversation): within it the same value
+// always gets the same placeholder, wherever it appears (prompt, system
+// message, streamed answer), so the model can still refer to "<EMAIL_1>"
+// consistently. Numbers are given in order of first appearance. Card, IBAN,
+// SSN and phone values are compared by their letters and digits only, emails
+// ignoring case, so "4111 1111 1111 1111" and "4111111111111111" are one value.
+//
+// It holds the original values in memory, for Restore(), for as long as it
+// lives; nothing of them is written anywhere else. Not thread-safe.
+class Redactor {
+ public:
+  explicit Redactor(RedactorOptions options = {});
+
+  // `text` with every finding replaced. `findings` must be sorted by begin
+  // and disjoint, as Scanner::Scan returns them, with offsets into `text`.
+  std::string Redact(std::string_view text, std::span<const Finding> findings);
+
+  // As Redact(), appending to `out`; findings' offsets are into `text` minus
+  // `offset` (the stream scanner redacts a window of a longer text).
+  void AppendRedacted(std::string& out, std::string_view text, std::span<const Finding> findings,
+                      std::size_t offset = 0);
+
+  // `text` with each placeholder this redactor issued replaced by its original
+  // value. Unknown placeholders (another request's, or invented by the model)
+  // and masks are left as they are.
+  std::string Restore(std::string_view text) const;
+
+  // The longest placeholder Restore() recognises, '<' and '>' included.
+  static constexpr std::size_t kMaxPlaceholderBytes = 32;
+
+  // How many distinct placeholders were issued.
+  std::size_t placeholder_count() const { return value_by_placeholder_.size(); }
+
+ private:
+  std::string Placeholder(EntityType type, std::string_view value);
+  std::string Mask(std::string_view value) const;
+
+  RedactorOptions options_;
+  std::array<int, kEntityTypeCount> issued_{};  // last number given, per type
+  std::unordered_map<std::string, std::string> placeholder_by_key_;
+  std::unordered_map<std::string, std::string> value_by_placeholder_;
+};
+
+}  // namespace strata::guardrails
