@@ -2,11 +2,12 @@
 # Builds one fuzz target with clang's libFuzzer (ASan + UBSan) and runs it for
 # a bounded time over its seed corpus. Usage:
 #   run_fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS] [TARGET]
-# TARGET: http_request (the default: the request parsing path) or resp_reply
-# (the Redis reply parser). Each target builds in BUILD_DIR/TARGET and seeds
-# from tests/fuzz/corpus/<corpus>.
+# TARGET: http_request (the default: the request parsing path), resp_reply
+# (the Redis reply parser) or audit_export (the audit export reader). Each
+# target builds in BUILD_DIR/TARGET and seeds from tests/fuzz/corpus/<corpus>.
 set -euo pipefail
 src=$1 build_root=$2 seconds=${3:-20} target=${4:-http_request}
+libs=()
 case "$target" in
   http_request)
     corpus_name=http_request
@@ -21,6 +22,18 @@ case "$target" in
     corpus_name=resp
     max_len=8192
     sources=("$src/tests/fuzz/resp_reply_fuzz.cc" "$src/src/redis/resp.cc")
+    ;;
+  audit_export)
+    corpus_name=audit_export
+    max_len=4096
+    sources=(
+      "$src/tests/fuzz/audit_export_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
+      "$src/src/audit/export.cc" "$src/src/audit/checkpoint.cc" "$src/src/audit/chain.cc"
+      "$src/src/audit/digest.cc" "$src/src/audit/signing_key.cc" "$src/src/audit/verifier.cc"
+      "$src/src/audit/internal/json_fields.cc" "$src/src/audit/internal/duplicate_keys.cc"
+      "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
+    )
+    libs=(-lcrypto -lsodium)
     ;;
   *)
     echo "run_fuzz.sh: unknown target '$target'" >&2
@@ -46,7 +59,7 @@ done
 for pid in "${pids[@]}"; do wait "$pid"; done
 objects=()
 for source in "${sources[@]}"; do objects+=("$build/$(basename "$source").o"); done
-clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$binary" -lpthread
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$binary" -lpthread "${libs[@]}"
 corpus="$build/corpus"
 mkdir -p "$corpus"
 cp -n "$src"/tests/fuzz/corpus/"$corpus_name"/* "$corpus"/ 2>/dev/null || true
