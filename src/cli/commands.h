@@ -11,5 +11,7 @@ void AddMockLlmCommand(CLI::App& app);
 void AddVersionCommand(CLI::App& app);
 // `strata tenants ...`, `strata keys ...` and `strata users ...`.
 void AddGovernanceCommands(CLI::App& app);
+// `strata audit keygen` and `strata audit verify`.
+void AddAuditCommands(CLI::App& app);
 
 }  // namespace strata::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   strata::cli::AddConfigCommand(app);
   strata::cli::AddMockLlmCommand(app);
   strata::cli::AddGovernanceCommands(app);
+  strata::cli::AddAuditCommands(app);
   strata::cli::AddVersionCommand(app);
   try {
     app.parse(argc, argv);
