@@ -14,10 +14,12 @@ bool IsTokenChar(char c) {
 }
 
 // A vendor key must not be the middle of a longer token: "xsk-…" or a key
-// followed by more key characters means the pattern cut it short.
+// followed by more key characters means the pattern cut it short. An '=' just
+// before it is an assignment ("OPENAI_API_KEY=sk-…", "?key=AIza…"), the
+// commonest way keys leak, not part of the key.
 std::optional<Candidate> ValidateVendorKey(const Match& match) {
   if (match.begin > 0 && IsTokenChar(match.text[match.begin - 1]) &&
-      match.text[match.begin - 1] != '.') {
+      match.text[match.begin - 1] != '.' && match.text[match.begin - 1] != '=') {
     return std::nullopt;
   }
   if (match.end < match.text.size() && IsTokenChar(match.text[match.end]) &&

@@ -120,7 +120,13 @@ TEST(ScannerTest, FindsVendorKeys) {
   };
   for (const std::string& key : keys) {
     EXPECT_EQ(FindingsIn("use " + key + " here"), One(EntityType::kSecret, key)) << key;
+    // Assigned in an environment file or a query string (the evaluation set
+    // found these missed: '=' counted as part of the key).
+    EXPECT_EQ(FindingsIn("export OPENAI_API_KEY=" + key + "\n"), One(EntityType::kSecret, key)) << key;
+    EXPECT_EQ(FindingsIn("https://example.com/v1?key=" + key + "&x=1"), One(EntityType::kSecret, key)) << key;
   }
+  // Still not the tail of a longer token.
+  EXPECT_TRUE(FindingsIn("xyzsk_live_4eC39HqLyjWDarjtT1zdp7dc").empty());
 }
 
 TEST(ScannerTest, FindsPrivateKeyBlocksAndJwts) {
