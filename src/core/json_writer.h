@@ -32,9 +32,7 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& String(std::string_view value) {
-    out_ += '"';
-    core::AppendJsonEscaped(out_, value);
-    out_ += '"';
+    AppendJsonString(out_, value);
     return *this;
   }
   template <class T>  // an integer or a floating-point value; written shortest round-trip

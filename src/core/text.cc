@@ -44,6 +44,12 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  AppendJsonEscaped(out, text);
+  out += '"';
+}
+
 void AppendJsonEscaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   // Runs of bytes that need no escaping are copied in one append.

@@ -20,12 +20,6 @@ std::optional<std::uint64_t> Unsigned(const json::value& value) {
   return std::nullopt;
 }
 
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  core::AppendJsonEscaped(out, text);
-  out += '"';
-}
-
 std::int64_t NowUnixSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -51,9 +51,6 @@ inline std::string_view TypeOf(const json::value& value) {
 // A non-negative integer, also when written as 12.0; nullopt for anything else.
 std::optional<std::uint64_t> Unsigned(const json::value& value);
 
-// Appends `text` as a JSON string literal, quotes included.
-void AppendJsonString(std::string& out, std::string_view text);
-
 std::int64_t NowUnixSeconds();
 
 // An invalid-request error naming its param: "messages[1].role: must be ...".

@@ -1,5 +1,7 @@
 #include "providers/openai_chat.h"
 
+#include "core/text.h"
+
 namespace strata::providers::openai_chat {
 
 bool IncludeUsageRequested(const json::object& body) {
@@ -22,7 +24,7 @@ std::string Chunk(std::string_view prefix, std::size_t index, std::string_view d
   if (finish_reason.empty()) {
     chunk += "null";
   } else {
-    json_fields::AppendJsonString(chunk, finish_reason);
+    core::AppendJsonString(chunk, finish_reason);
   }
   chunk += "}]";
   if (include_usage) chunk += R"(,"usage":null)";

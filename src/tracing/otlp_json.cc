@@ -14,12 +14,6 @@
 namespace strata::tracing {
 namespace {
 
-void AppendString(std::string& out, std::string_view text) {
-  out += '"';
-  core::AppendJsonEscaped(out, text);
-  out += '"';
-}
-
 template <class Int>
 void AppendInteger(std::string& out, Int value) {
   char buffer[24];
@@ -55,7 +49,7 @@ void AppendAnyValue(std::string& out, const AttributeValue& value) {
         using T = std::decay_t<decltype(held)>;
         if constexpr (std::is_same_v<T, std::string>) {
           out += "{\"stringValue\":";
-          AppendString(out, held);
+          core::AppendJsonString(out, held);
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           out += "{\"intValue\":";
           AppendQuotedInteger(out, held);
@@ -69,7 +63,7 @@ void AppendAnyValue(std::string& out, const AttributeValue& value) {
           for (std::size_t i = 0; i < held.size(); ++i) {
             if (i > 0) out += ',';
             out += "{\"stringValue\":";
-            AppendString(out, held[i]);
+            core::AppendJsonString(out, held[i]);
             out += '}';
           }
           out += "]}";
@@ -81,7 +75,7 @@ void AppendAnyValue(std::string& out, const AttributeValue& value) {
 
 void AppendKeyValue(std::string& out, std::string_view key, const AttributeValue& value) {
   out += "{\"key\":";
-  AppendString(out, key);
+  core::AppendJsonString(out, key);
   out += ",\"value\":";
   AppendAnyValue(out, value);
   out += '}';
@@ -140,7 +134,7 @@ OtlpJsonEncoder::OtlpJsonEncoder(const TracingOptions& options) {
     AppendKeyValue(prefix_, key, AttributeValue(value));
   }
   prefix_ += "]},\"scopeSpans\":[{\"scope\":{\"name\":\"strata\",\"version\":";
-  AppendString(prefix_, STRATA_VERSION);
+  core::AppendJsonString(prefix_, STRATA_VERSION);
   prefix_ += "},\"spans\":[";
 }
 
@@ -164,7 +158,7 @@ void OtlpJsonEncoder::AppendSpan(std::string& out, const SpanData& span) {
   out += '"';
   if (span.trace_state && !span.trace_state->empty()) {
     out += ",\"traceState\":";
-    AppendString(out, *span.trace_state);
+    core::AppendJsonString(out, *span.trace_state);
   }
   if (span.parent_span_id.IsValid()) {
     out += ",\"parentSpanId\":\"";
@@ -175,7 +169,7 @@ void OtlpJsonEncoder::AppendSpan(std::string& out, const SpanData& span) {
   AppendInteger(out, static_cast<std::uint32_t>(span.trace_flags) | kContextHasIsRemote |
                          (span.parent_remote ? kContextIsRemote : 0));
   out += ",\"name\":";
-  AppendString(out, span.name);
+  core::AppendJsonString(out, span.name);
   out += ",\"kind\":";
   AppendInteger(out, static_cast<int>(span.kind));
   out += ",\"startTimeUnixNano\":";
@@ -196,7 +190,7 @@ void OtlpJsonEncoder::AppendSpan(std::string& out, const SpanData& span) {
       out += "{\"timeUnixNano\":";
       AppendQuotedInteger(out, event.time_unix_nano);
       out += ",\"name\":";
-      AppendString(out, event.name);
+      core::AppendJsonString(out, event.name);
       out += ',';
       AppendAttributes(out, event.attributes);
       out += '}';
@@ -213,7 +207,7 @@ void OtlpJsonEncoder::AppendSpan(std::string& out, const SpanData& span) {
   AppendInteger(out, static_cast<int>(span.status));
   if (!span.status_message.empty()) {
     out += ",\"message\":";
-    AppendString(out, span.status_message);
+    core::AppendJsonString(out, span.status_message);
   }
   out += "}}";
 }

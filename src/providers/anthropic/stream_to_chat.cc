@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/text.h"
 #include "providers/openai_chat.h"
 #include "providers/anthropic/translate.h"
 #include "providers/anthropic/translate_common.h"
@@ -14,7 +15,6 @@
 namespace strata::providers::anthropic {
 
 namespace json = boost::json;
-using detail::AppendJsonString;
 using detail::Member;
 using detail::ObjectMember;
 using detail::StringMember;
@@ -40,7 +40,7 @@ core::Error StreamError(const json::object& event) {
 
 std::string ContentDelta(std::string_view text) {
   std::string delta = R"({"content":)";
-  AppendJsonString(delta, text);
+  core::AppendJsonString(delta, text);
   delta += '}';
   return delta;
 }
@@ -91,11 +91,11 @@ core::Result<std::vector<std::string>> MessagesStreamToChatChunks::OnMessageStar
     if (const json::object* usage = ObjectMember(*message, "usage")) MergeUsage(*usage);
   }
   chunk_prefix_ = R"({"id":)";
-  AppendJsonString(chunk_prefix_, message != nullptr ? StringMember(*message, "id") : "");
+  core::AppendJsonString(chunk_prefix_, message != nullptr ? StringMember(*message, "id") : "");
   chunk_prefix_ += R"(,"object":"chat.completion.chunk","created":)";
   chunk_prefix_ += std::to_string(options_.created);
   chunk_prefix_ += R"(,"model":)";
-  AppendJsonString(chunk_prefix_, options_.client_model);
+  core::AppendJsonString(chunk_prefix_, options_.client_model);
   // OpenAI's first chunk names the role and carries empty content.
   return std::vector<std::string>{Chunk(R"({"role":"assistant","content":""})")};
 }
@@ -129,9 +129,9 @@ core::Result<std::vector<std::string>> MessagesStreamToChatChunks::OnBlockStart(
     std::string delta = R"({"tool_calls":[{"index":)";
     delta += std::to_string(state.tool_index);
     delta += R"(,"id":)";
-    AppendJsonString(delta, StringMember(*block, "id"));
+    core::AppendJsonString(delta, StringMember(*block, "id"));
     delta += R"(,"type":"function","function":{"name":)";
-    AppendJsonString(delta, name);
+    core::AppendJsonString(delta, name);
     delta += R"(,"arguments":""}}]})";
     out.push_back(Chunk(delta));
   }
@@ -155,7 +155,7 @@ core::Result<std::vector<std::string>> MessagesStreamToChatChunks::OnBlockDelta(
   } else if (type == "thinking_delta") {
     if (const std::string_view thinking = StringMember(*delta, "thinking"); !thinking.empty()) {
       std::string chunk_delta = R"({"reasoning_content":)";
-      AppendJsonString(chunk_delta, thinking);
+      core::AppendJsonString(chunk_delta, thinking);
       chunk_delta += '}';
       out.push_back(Chunk(chunk_delta));
     }
@@ -168,7 +168,7 @@ core::Result<std::vector<std::string>> MessagesStreamToChatChunks::OnBlockDelta(
       std::string chunk_delta = R"({"tool_calls":[{"index":)";
       chunk_delta += std::to_string(block.tool_index);
       chunk_delta += R"(,"function":{"arguments":)";
-      AppendJsonString(chunk_delta, partial);
+      core::AppendJsonString(chunk_delta, partial);
       chunk_delta += "}}]}";
       out.push_back(Chunk(chunk_delta));
     }

@@ -8,13 +8,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/text.h"
 #include "providers/anthropic/translate.h"
 #include "providers/anthropic/translate_common.h"
 
 namespace strata::providers::anthropic {
 
 namespace json = boost::json;
-using detail::AppendJsonString;
 using detail::ArrayMember;
 using detail::Member;
 using detail::ObjectMember;
@@ -51,7 +51,7 @@ std::string BlockDelta(std::size_t index, std::string_view delta_type, std::stri
   data += R"(",")";
   data += field;
   data += R"(":)";
-  AppendJsonString(data, text);
+  core::AppendJsonString(data, text);
   data += "}}";
   return data;
 }
@@ -129,9 +129,9 @@ void ChatChunksToMessagesStream::Start(std::string_view id, std::vector<http::Ss
   core::Usage estimate;
   estimate.input_tokens = options_.input_tokens;
   std::string data = R"({"type":"message_start","message":{"id":)";
-  AppendJsonString(data, id);
+  core::AppendJsonString(data, id);
   data += R"(,"type":"message","role":"assistant","model":)";
-  AppendJsonString(data, options_.client_model);
+  core::AppendJsonString(data, options_.client_model);
   data += R"(,"content":[],"stop_reason":null,"stop_sequence":null,"usage":)";
   data += json::serialize(detail::MessagesUsageJson(estimate));
   data += "}}";
@@ -182,9 +182,9 @@ void ChatChunksToMessagesStream::OnToolCallDelta(const json::object& call, std::
     // Anthropic clients need an id to answer the call with; OpenAI always sends one.
     started.id = id.empty() ? "toolu_" + std::to_string(tool_calls_.size()) : std::string(id);
     std::string content_block = R"({"type":"tool_use","id":)";
-    AppendJsonString(content_block, started.id);
+    core::AppendJsonString(content_block, started.id);
     content_block += R"(,"name":)";
-    AppendJsonString(content_block, function != nullptr ? StringMember(*function, "name") : "");
+    core::AppendJsonString(content_block, function != nullptr ? StringMember(*function, "name") : "");
     content_block += R"(,"input":{}})";
     OpenBlock(BlockKind::kTool, content_block, out);
     started.block = open_block_;
@@ -207,7 +207,7 @@ void ChatChunksToMessagesStream::Finish(std::vector<http::SseEvent>& out) {
   // Anthropic clients only run tools on tool_use.
   if (!tool_calls_.empty() && stop_reason == "end_turn") stop_reason = "tool_use";
   std::string data = R"({"type":"message_delta","delta":{"stop_reason":)";
-  AppendJsonString(data, stop_reason);
+  core::AppendJsonString(data, stop_reason);
   data += R"(,"stop_sequence":null},"usage":)";
   if (usage_known_) {
     data += json::serialize(detail::MessagesUsageJson(usage_));

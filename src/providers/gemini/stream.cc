@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/text.h"
 #include "providers/openai_chat.h"
 #include "providers/gemini/translate.h"
 #include "providers/gemini/translate_common.h"
@@ -14,7 +15,6 @@
 namespace strata::providers::gemini {
 
 namespace json = boost::json;
-using detail::AppendJsonString;
 using detail::ArrayMember;
 using detail::Member;
 using detail::ObjectMember;
@@ -48,7 +48,7 @@ std::string TextDelta(std::string_view key, std::string_view text) {
   std::string delta = "{\"";
   delta += key;
   delta += "\":";
-  AppendJsonString(delta, text);
+  core::AppendJsonString(delta, text);
   delta += '}';
   return delta;
 }
@@ -123,11 +123,11 @@ void GeminiStreamToChatChunks::Start(const json::object& event) {
   std::string id(StringMember(event, "responseId"));
   if (id.empty()) id = "chatcmpl-gemini-" + std::to_string(options_.created);
   chunk_prefix_ = R"({"id":)";
-  AppendJsonString(chunk_prefix_, id);
+  core::AppendJsonString(chunk_prefix_, id);
   chunk_prefix_ += R"(,"object":"chat.completion.chunk","created":)";
   chunk_prefix_ += std::to_string(options_.created);
   chunk_prefix_ += R"(,"model":)";
-  AppendJsonString(chunk_prefix_, options_.client_model);
+  core::AppendJsonString(chunk_prefix_, options_.client_model);
 }
 
 void GeminiStreamToChatChunks::OnCandidate(const json::object& candidate, std::size_t index,
@@ -158,11 +158,11 @@ void GeminiStreamToChatChunks::OnCandidate(const json::object& candidate, std::s
         std::string delta = R"({"tool_calls":[{"index":)";
         delta += std::to_string(call_index);
         delta += R"(,"id":)";
-        AppendJsonString(delta, "call_" + std::to_string(call_index));
+        core::AppendJsonString(delta, "call_" + std::to_string(call_index));
         delta += R"(,"type":"function","function":{"name":)";
-        AppendJsonString(delta, StringMember(*call, "name"));
+        core::AppendJsonString(delta, StringMember(*call, "name"));
         delta += R"(,"arguments":)";
-        AppendJsonString(delta, args != nullptr ? json::serialize(*args) : std::string("{}"));
+        core::AppendJsonString(delta, args != nullptr ? json::serialize(*args) : std::string("{}"));
         delta += '}';
         if (const std::string_view signature = detail::SignatureOf(*part); !signature.empty()) {
           delta += R"(,"extra_content":)";
