@@ -157,21 +157,12 @@ Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, GatewayDeps
       catalog_(options_.models),
       prices_(std::move(prices)),
       tracer_(deps.tracer != nullptr ? deps.tracer : &DisabledTracer()) {
-  // Only admit waits on I/O before the upstream call (its limits backend may
-  // be Redis), so only it gets a span: identify reads an in-memory snapshot,
-  // metrics and record work after the answer (record queues, never waits).
   stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys, deps.snapshots));
-  traced_stages_.push_back(false);
   if (deps.limits != nullptr) {
     stages_.push_back(std::make_unique<AdmitStage>(options_.limits, prices_, deps.snapshots, *deps.limits));
-    traced_stages_.push_back(true);
   }
   stages_.push_back(std::make_unique<MetricsStage>());
-  traced_stages_.push_back(false);
-  if (deps.records != nullptr) {
-    stages_.push_back(std::make_unique<RecordStage>(*deps.records));
-    traced_stages_.push_back(false);
-  }
+  if (deps.records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*deps.records));
 }
 
 std::map<std::string, std::string> Gateway::Schemas() { return GatewaySchemas(); }
@@ -245,8 +236,7 @@ tracing::Span Gateway::StartRequestSpan(std::string_view name, const http::Reque
 asio::awaitable<bool> Gateway::Admit(core::Exchange& exchange, const http::Request& request,
                                      http::Responder& responder, const tracing::Span& span,
                                      const std::vector<AliasRoute>* routes) {
-  for (std::size_t i = 0; i < stages_.size(); ++i) {
-    const std::unique_ptr<Stage>& stage = stages_[i];
+  for (const std::unique_ptr<Stage>& stage : stages_) {
     // Two statements, not a conditional expression: g++ 12 mishandles the
     // temporaries of co_await inside ?: (the refusal's message was freed).
     StageOutcome outcome;
@@ -254,7 +244,7 @@ asio::awaitable<bool> Gateway::Admit(core::Exchange& exchange, const http::Reque
     if (routes == nullptr) {
       outcome = co_await stage->OnRequest(exchange, request);
     } else {
-      if (traced_stages_[i]) {
+      if (stage->AdmitMayWaitOnIo()) {  // only those get a span (identify reads memory)
         stage_span = tracer_->StartChild(span, stage->Name());
         stage_span.SetAttribute(tracing::genai::kStrataStage, stage->Name());
       }

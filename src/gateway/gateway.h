@@ -73,7 +73,6 @@ class Gateway {
   const pricing::PriceTable prices_;
   const tracing::Tracer* tracer_;  // never null: a disabled tracer when none was given
   std::vector<std::unique_ptr<Stage>> stages_;
-  std::vector<bool> traced_stages_;  // parallel to stages_: OnAdmit may do I/O, so it gets a span
 };
 
 }  // namespace strata::gateway

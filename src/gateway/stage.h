@@ -23,6 +23,9 @@ class Stage {
  public:
   virtual ~Stage() = default;
   virtual std::string_view Name() const = 0;  // metrics label and config key
+  // Whether OnAdmit may wait on I/O (a Redis limits backend, say): such a
+  // stage gets a span of its own in the request's trace.
+  virtual bool AdmitMayWaitOnIo() const { return false; }
   // Before the body is parsed (who is calling). An error ends the exchange
   // with that error.
   virtual boost::asio::awaitable<StageOutcome> OnRequest(core::Exchange& exchange, const http::Request& request) {

@@ -20,6 +20,7 @@ class AdmitStage final : public Stage {
   AdmitStage(const AdmitOptions& options, const pricing::PriceTable& prices,
              const governance::SnapshotSource* snapshots, limits::Backend& backend);
   std::string_view Name() const override { return "admit"; }
+  bool AdmitMayWaitOnIo() const override { return true; }  // the limits backend may be Redis
   boost::asio::awaitable<StageOutcome> OnAdmit(core::Exchange& exchange, const http::Request& request,
                                                const std::vector<AliasRoute>& routes) override;
   boost::asio::awaitable<void> OnComplete(core::Exchange& exchange) override;
