@@ -1,6 +1,9 @@
-// `strata audit keygen` and `strata audit verify`: the offline side of the
-// tamper-evident audit log (docs/AUDIT.md). Verification needs no server and
-// no database, only an export and the public keys the operator trusts.
+// `strata audit keygen`, `verify` and `export`: the offline side of the
+// tamper-evident audit log (docs/AUDIT.md). Verifying an export needs no
+// server and no database, only the export and the public keys the operator
+// trusts; `verify --data-dir` and `export` read a stopped (or running) node's
+// database directly and never write to it.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,7 +14,12 @@
 #include "audit/digest.h"
 #include "audit/export.h"
 #include "audit/signing_key.h"
+#include "audit/verifier.h"
 #include "cli/commands.h"
+#include "store/audit_checkpointer.h"
+#include "store/migrations.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/record_store.h"
 
 namespace strata::cli {
 namespace {
@@ -21,8 +29,13 @@ constexpr int kVerified = 0;
 constexpr int kBroken = 1;
 constexpr int kCannotVerify = 2;
 
+// Chain links read per query while walking a database.
+constexpr std::size_t kPageSize = 1024;
+
 struct VerifyArgs {
   std::string export_path;
+  std::string data_dir;           // verify the database there instead of an export
+  std::string tenant;             // with data_dir: only this tenant's chain
   std::vector<std::string> keys;  // base64 Ed25519 public keys
   std::string keys_file;          // one base64 key per line
 };
@@ -88,6 +101,175 @@ int Verify(const VerifyArgs& args) {
   return kVerified;
 }
 
+
+// The database under `data_dir`, opened for reading: it must exist and carry
+// the audit chain (schema version 4 or later). Nothing is migrated or created.
+core::Result<std::unique_ptr<store::sqlite::Database>> OpenDatabase(const std::string& data_dir) {
+  const std::string path = (std::filesystem::path(data_dir) / "strata.db").string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return core::Error::NotFound("no database at " + path);
+  }
+  core::Result<std::unique_ptr<store::sqlite::Database>> database = store::sqlite::Database::Open(path);
+  if (!database) return database.error();
+  core::Result<int> version = store::SchemaVersion(**database);
+  if (!version) return version.error();
+  if (*version < 4) {
+    return core::Error::InvalidRequest("the database at " + path + " predates the audit chain (schema version " +
+                                       std::to_string(*version) + "); start this version of strata on it once");
+  }
+  return database;
+}
+
+// The tenants to walk: `only`, or every tenant with a chain.
+core::Result<std::vector<std::string>> TenantsToWalk(store::RecordStore& records, const std::string& only) {
+  if (!only.empty()) return std::vector<std::string>{only};
+  core::Result<std::vector<store::ChainSummary>> chains = records.Chains();
+  if (!chains) return chains.error();
+  std::vector<std::string> tenants;
+  for (const store::ChainSummary& chain : *chains) tenants.push_back(chain.tenant);
+  return tenants;
+}
+
+// Calls `visit` with each of `tenant`'s links in seq order, a page at a time.
+template <class Visit>
+core::Status WalkChain(store::RecordStore& records, const std::string& tenant, Visit visit) {
+  std::uint64_t after = 0;
+  for (;;) {
+    core::Result<std::vector<store::ChainLink>> page = records.ListChain(tenant, after, kPageSize);
+    if (!page) return page.error();
+    for (store::ChainLink& link : *page) visit(link);
+    if (page->size() < kPageSize) return {};
+    after = page->back().entry.seq;
+  }
+}
+
+// The keys checkpoints are checked against: --key/--keys-file when given,
+// else the public half of the node's own key in data_dir (when present).
+std::optional<std::vector<audit::PublicKey>> DatabaseTrustedKeys(const VerifyArgs& args) {
+  if (!args.keys.empty() || !args.keys_file.empty()) return TrustedKeys(args);
+  const std::string path = store::DefaultSigningKeyPath(args.data_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::vector<audit::PublicKey>{};
+  core::Result<audit::SigningKey> key = audit::LoadKeyFile(path);
+  if (!key) {
+    std::cerr << "strata audit verify: " << key.error().message() << '\n';
+    return std::nullopt;
+  }
+  return std::vector<audit::PublicKey>{key->public_key()};
+}
+
+int VerifyDatabase(const VerifyArgs& args) {
+  const std::optional<std::vector<audit::PublicKey>> keys = DatabaseTrustedKeys(args);
+  if (!keys) return kCannotVerify;
+  core::Result<std::unique_ptr<store::sqlite::Database>> database = OpenDatabase(args.data_dir);
+  if (!database) {
+    std::cerr << "strata audit verify: " << database.error().message() << '\n';
+    return kCannotVerify;
+  }
+  store::sqlite::SqliteRecordStore records(**database);
+  core::Result<std::vector<std::string>> tenants = TenantsToWalk(records, args.tenant);
+  if (!tenants) {
+    std::cerr << "strata audit verify: " << tenants.error().message() << '\n';
+    return kCannotVerify;
+  }
+  for (const std::string& tenant : *tenants) {
+    // Each entry's stored bytes are rebuilt from its record row as it is now
+    // (or, for a row retention deleted, the digest the chain kept), so an
+    // edited row, a deleted or inserted link and a reordering all show here.
+    audit::Verifier verifier(*keys);
+    core::Status walked = WalkChain(records, tenant, [&](const store::ChainLink& link) {
+      verifier.AddEntry(link.entry, link.entry.seq);
+    });
+    core::Result<std::vector<audit::Checkpoint>> checkpoints = records.Checkpoints(tenant);
+    if (!walked || !checkpoints) {
+      std::cerr << "strata audit verify: tenant " << tenant << ": "
+                << (!walked ? walked.error() : checkpoints.error()).message() << '\n';
+      return kCannotVerify;
+    }
+    for (audit::Checkpoint& checkpoint : *checkpoints) {
+      const std::uint64_t seq = checkpoint.seq;
+      verifier.AddCheckpoint(std::move(checkpoint), seq);
+    }
+    const audit::VerifyReport report = verifier.Finish();
+    if (report.first_break) {
+      std::cout << "broken: tenant " << tenant << " seq " << report.first_break->seq << ": "
+                << audit::BreakKindName(report.first_break->kind) << ": " << report.first_break->message << '\n';
+      return kBroken;
+    }
+    // A record row that no link covers was added behind the store's back.
+    core::Result<std::optional<std::string>> unchained = records.FindUnchainedRecord(tenant);
+    if (!unchained) {
+      std::cerr << "strata audit verify: tenant " << tenant << ": " << unchained.error().message() << '\n';
+      return kCannotVerify;
+    }
+    if (*unchained) {
+      std::cout << "broken: tenant " << tenant << " record " << **unchained
+                << ": unchained_record: a record is in the database that its tenant's chain does not cover\n";
+      return kBroken;
+    }
+    std::cout << "verified: tenant " << tenant << ", " << report.entries << " entries, " << report.checkpoints
+              << " checkpoints\n";
+  }
+  if (tenants->empty()) std::cout << "verified: no audit chain in the database yet\n";
+  return kVerified;
+}
+
+struct ExportArgs {
+  std::string data_dir;
+  std::string tenant;  // empty: every tenant
+  std::string out;
+  bool digests_only = false;
+};
+
+// Writes the export format (audit/export.h) from the database: each tenant's
+// links in seq order, then its checkpoints.
+int ExportDatabase(const ExportArgs& args) {
+  core::Result<std::unique_ptr<store::sqlite::Database>> database = OpenDatabase(args.data_dir);
+  if (!database) {
+    std::cerr << "strata audit export: " << database.error().message() << '\n';
+    return kCannotVerify;
+  }
+  store::sqlite::SqliteRecordStore records(**database);
+  core::Result<std::vector<std::string>> tenants = TenantsToWalk(records, args.tenant);
+  if (!tenants) {
+    std::cerr << "strata audit export: " << tenants.error().message() << '\n';
+    return kCannotVerify;
+  }
+  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << "strata audit export: cannot write " << args.out << '\n';
+    return kCannotVerify;
+  }
+  std::uint64_t entries = 0;
+  std::uint64_t checkpoint_count = 0;
+  for (const std::string& tenant : *tenants) {
+    core::Status walked = WalkChain(records, tenant, [&](store::ChainLink& link) {
+      if (args.digests_only) audit::KeepOnlyDigest(link.entry);
+      out << audit::FormatExportLine(link.entry) << '\n';
+      ++entries;
+    });
+    core::Result<std::vector<audit::Checkpoint>> checkpoints = records.Checkpoints(tenant);
+    if (!walked || !checkpoints) {
+      std::cerr << "strata audit export: tenant " << tenant << ": "
+                << (!walked ? walked.error() : checkpoints.error()).message() << '\n';
+      return kCannotVerify;
+    }
+    for (const audit::Checkpoint& checkpoint : *checkpoints) {
+      out << audit::FormatExportLine(checkpoint) << '\n';
+      ++checkpoint_count;
+    }
+  }
+  out.flush();
+  if (!out) {
+    std::cerr << "strata audit export: writing " << args.out << " failed\n";
+    return kCannotVerify;
+  }
+  std::cout << "exported: " << entries << " entries, " << checkpoint_count << " checkpoints, " << tenants->size()
+            << " tenants to " << args.out << '\n';
+  return kVerified;
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app) {
@@ -112,11 +294,33 @@ void AddAuditCommands(CLI::App& app) {
   CLI::App* verify = audit->add_subcommand(
       "verify", "Check an export's hash chains and signed checkpoints; report the first broken link");
   auto args = std::make_shared<VerifyArgs>();
-  verify->add_option("export", args->export_path, "The export (JSON Lines)")->required();
-  verify->add_option("--key", args->keys, "A trusted public key, base64 (repeatable)");
+  CLI::Option* export_path = verify->add_option("export", args->export_path, "The export (JSON Lines)");
+  CLI::Option* data_dir =
+      verify->add_option("--data-dir", args->data_dir, "Verify the database in this data directory instead");
+  export_path->excludes(data_dir);
+  verify->add_option("--tenant", args->tenant, "With --data-dir: only this tenant's chain")->needs(data_dir);
+  verify->add_option("--key", args->keys,
+                     "A trusted public key, base64 (repeatable; with --data-dir, default: the node's own key)");
   verify->add_option("--keys-file", args->keys_file, "A file of trusted public keys, one base64 key per line");
   verify->callback([args] {
-    const int status = Verify(*args);
+    if (args->export_path.empty() && args->data_dir.empty()) {
+      std::cerr << "strata audit verify: give an export file or --data-dir\n";
+      throw CLI::RuntimeError(kCannotVerify);
+    }
+    const int status = args->data_dir.empty() ? Verify(*args) : VerifyDatabase(*args);
+    if (status != kVerified) throw CLI::RuntimeError(status);
+  });
+
+  CLI::App* exporter = audit->add_subcommand(
+      "export", "Write a database's audit chains and checkpoints in the export format (JSON Lines)");
+  auto export_args = std::make_shared<ExportArgs>();
+  exporter->add_option("--data-dir", export_args->data_dir, "The node's data directory")->required();
+  exporter->add_option("--tenant", export_args->tenant, "Only this tenant's chain (default: every tenant)");
+  exporter->add_option("--out", export_args->out, "The export file to write (replaced if it exists)")->required();
+  exporter->add_flag("--digests-only", export_args->digests_only,
+                     "Carry each record's digest instead of its stored bytes");
+  exporter->callback([export_args] {
+    const int status = ExportDatabase(*export_args);
     if (status != kVerified) throw CLI::RuntimeError(status);
   });
 }

@@ -174,6 +174,123 @@ CREATE TABLE oidc_pending_logins (
 CREATE INDEX oidc_pending_logins_by_expiry ON oidc_pending_logins(expires_at_ms);
 )sql",
     },
+    Migration{
+        4,
+        "audit chain, content encryption and retention",
+        // docs/AUDIT.md. Every record joins its tenant's hash chain
+        // (audit_chain) in the transaction that writes it. Content is sealed
+        // under its data subject's key (subject_keys, each wrapped by the
+        // node's master key); erasing a subject deletes its key row, so its
+        // sealed content can never be opened again, and purges the content
+        // too. content_digest stays: the chain commits to it, so a record whose
+        // content is gone still verifies. No foreign keys, as for spend: the
+        // record path never fails on a tenant deleted meanwhile.
+        R"sql(
+ALTER TABLE inference_records ADD COLUMN tenant_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE inference_records ADD COLUMN content BLOB;
+ALTER TABLE inference_records ADD COLUMN content_digest BLOB;
+ALTER TABLE inference_records ADD COLUMN content_key_id TEXT;
+CREATE INDEX inference_records_by_tenant ON inference_records(tenant_id, created_at_ms);
+CREATE INDEX inference_records_by_content_key ON inference_records(content_key_id) WHERE content_key_id IS NOT NULL;
+
+CREATE TABLE audit_chain (
+  tenant_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  record_id TEXT NOT NULL UNIQUE,
+  stored_digest BLOB NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (tenant_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_checkpoints (
+  tenant_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  time_ms INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY (tenant_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE subject_keys (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (tenant_id, subject)
+);
+
+-- Retention per tenant and kind of data; '' is every tenant's default.
+CREATE TABLE retention_rules (
+  tenant_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('content', 'metadata', 'audit', 'reviews', 'feedback')),
+  days INTEGER NOT NULL CHECK (days >= 1),
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE retention_runs (
+  id TEXT PRIMARY KEY,
+  started_at_ms INTEGER NOT NULL,
+  finished_at_ms INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+  purged_json TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX retention_runs_by_start ON retention_runs(started_at_ms);
+)sql",
+    },
+    Migration{
+        5,
+        "policies, reviews and feedback",
+        // docs/POLICY.md and docs/REVIEW.md. Policy documents are versioned per
+        // scope ('' is platform-wide); the highest version of a scope is the
+        // one in force. A review's held answer is sealed like inference content.
+        R"sql(
+CREATE TABLE policy_versions (
+  tenant_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE reviews (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('blocking', 'queued')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired')),
+  decision_record TEXT NOT NULL,
+  redacted_exchange TEXT NOT NULL,
+  held_answer BLOB,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  decided_at_ms INTEGER NOT NULL DEFAULT 0,
+  reviewer_id TEXT NOT NULL DEFAULT '',
+  justification TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX reviews_by_status ON reviews(tenant_id, status, created_at_ms);
+CREATE INDEX reviews_by_subject ON reviews(tenant_id, subject);
+
+CREATE TABLE feedback (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  score REAL NOT NULL,
+  comment TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX feedback_by_request ON feedback(tenant_id, request_id);
+CREATE INDEX feedback_by_created ON feedback(created_at_ms);
+)sql",
+    },
 };
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

@@ -27,6 +27,11 @@ struct StoreOptions {
   std::string data_dir = "./strata-data";  // the SQLite file is data_dir/strata.db
   milliseconds busy_timeout{5'000};  // SQLite waits this long on a locked database
   unsigned threads = 2;              // the blocking pool that runs store calls off the io threads
+  // The master key that wraps every data subject's content key (docs/AUDIT.md,
+  // "Content encryption"): 32 bytes, raw or base64. Created on first open.
+  std::string content_key_file;  // empty: <data_dir>/content.key
+  // The node's checkpoint signing key (docs/AUDIT.md). Created on first start.
+  std::string audit_signing_key_file;  // empty: <data_dir>/audit-signing.key
   WriteBehindOptions write_behind;
 };
 

@@ -45,6 +45,8 @@ class Statement {
   }
   Statement& BindInt64(int index, std::int64_t value);
   Statement& BindNull(int index);
+  // Binds `bytes` as a BLOB (copied, like text).
+  Statement& BindBlob(int index, std::string_view bytes);
 
   // Advances one row. true: a row is ready for the Column accessors;
   // false: the statement is done. Errors carry SQLite's message.
@@ -60,6 +62,8 @@ class Statement {
   std::int64_t ColumnInt64(int column) const;
   double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
+  // A BLOB column's bytes (empty for NULL).
+  std::string ColumnBlob(int column) const;
   bool ColumnIsNull(int column) const;
   int column_count() const;
 
