@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
+  libboost1.81-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libyaml-dev libcli11-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev          # libFuzzer for the parser fuzz target
   libsodium-dev                     # argon2id password hashes

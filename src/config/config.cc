@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "config/yaml_reader.h"
+#include "policy/policy.h"
 #include "providers/openai/openai_compatible.h"
 #include "providers/registry.h"
 #include "routing/strategies.h"
@@ -84,11 +85,28 @@ void ReadWriteBehind(Section& write_behind, store::WriteBehindOptions& options) 
   }
 }
 
+// `retention:` (docs/PRIVACY.md): the job's schedule and the days kept per
+// kind when no rule in the store says (absent: kept forever).
+void ReadRetention(Section& retention, privacy::RetentionOptions& options) {
+  retention.ReadBool("enabled", options.enabled);
+  retention.ReadDuration("interval", options.interval);
+  retention.ReadSection("defaults", [&](Section& defaults) {
+    constexpr long long kMaxDays = 36'500;
+    defaults.ReadInteger("content", options.defaults.content, 1, kMaxDays);
+    defaults.ReadInteger("metadata", options.defaults.metadata, 1, kMaxDays);
+    defaults.ReadInteger("audit", options.defaults.audit, 1, kMaxDays);
+    defaults.ReadInteger("reviews", options.defaults.reviews, 1, kMaxDays);
+    defaults.ReadInteger("feedback", options.defaults.feedback, 1, kMaxDays);
+  });
+}
+
 void ReadStore(Section& store, store::StoreOptions& options) {
   store.Read("backend", options.backend, ParseBackend);
   store.ReadNonEmptyString("data_dir", options.data_dir);
   store.ReadDuration("busy_timeout", options.busy_timeout);
   store.ReadInteger("threads", options.threads, 1, 64);
+  store.ReadString("content_key_file", options.content_key_file);
+  store.ReadString("audit_signing_key_file", options.audit_signing_key_file);
   store.ReadSection("write_behind", [&](Section& write_behind) { ReadWriteBehind(write_behind, options.write_behind); });
 }
 
@@ -392,6 +410,39 @@ void ReadTracing(Section& section, tracing::TracingOptions& options) {
   }
 }
 
+// `policy:` (docs/POLICY.md) is a language of its own, parsed by the policy
+// module from the raw node. Its problems come back as "file:line: message"
+// lines in one error; they are split here so that they sort among the
+// config's own by line.
+void ReadPolicy(const YAML::Node& node, std::string_view file_name, Diagnostics& diagnostics,
+                std::shared_ptr<const policy::Document>& out) {
+  core::Result<std::shared_ptr<const policy::Document>> document =
+      policy::ParseDocument(node, file_name, "", "config", "policy");
+  if (document) {
+    out = *document;
+    return;
+  }
+  const std::string all = document.error().message();  // error() returns a copy: keep it alive
+  const std::string prefix = std::string(file_name) + ":";
+  std::string_view rest = all;
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('\n'), rest.size());
+    std::string_view text = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    int line = 0;
+    if (text.starts_with(prefix)) {
+      text.remove_prefix(prefix.size());
+      const std::size_t digits = text.find_first_not_of("0123456789");
+      if (digits != 0 && digits != std::string_view::npos && text[digits] == ':') {
+        line = std::stoi(std::string(text.substr(0, digits)));
+        text.remove_prefix(digits + 1);
+      }
+      if (text.starts_with(" ")) text.remove_prefix(1);
+    }
+    diagnostics.Add(line, std::string(text));
+  }
+}
+
 }  // namespace
 
 Config DefaultConfig() { return Config{}; }
@@ -421,6 +472,12 @@ core::Result<Config> LoadConfigString(std::string_view yaml, std::string_view fi
     root.ReadSection("routing", [&](Section& section) { ReadRouting(section, config.gateway); });
     root.ReadSection("pricing", [&](Section& section) { section.ReadReadableFile("file", config.gateway.pricing_file); });
     root.ReadSection("tracing", [&](Section& section) { ReadTracing(section, config.tracing); });
+    root.ReadSection("retention", [&](Section& section) { ReadRetention(section, config.retention); });
+    root.ReadSection("guardrails", [&](Section& section) {
+      section.ReadBool("enabled", config.gateway.guard.enabled);
+      section.ReadString("subject_header", config.gateway.guard.subject_header);
+    });
+    if (const YAML::Node* node = root.ReadRaw("policy")) ReadPolicy(*node, file_name, diagnostics, config.policy);
   });
   // The library's own checks, as a backstop: the reads above cover each of
   // them today, with lines, so this speaks only for a check added later.

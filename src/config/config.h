@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "http/options.h"
 #include "observability/options.h"
 #include "oidc/options.h"
+#include "policy/policy.h"
+#include "privacy/options.h"
 #include "store/options.h"
 #include "tracing/options.h"
 
@@ -28,6 +31,8 @@ struct Config {
   admin::ConsoleOptions console;    // console sessions: `auth.session_*`, `oidc.post_login_url`
   std::optional<oidc::OidcOptions> oidc;  // `oidc:`; unset: no OIDC sign-in
   tracing::TracingOptions tracing;  // `tracing:` (docs/TRACING.md); off by default
+  privacy::RetentionOptions retention;  // `retention:` (docs/PRIVACY.md); nothing purged by default
+  std::shared_ptr<const policy::Document> policy;  // `policy:`; null: none (docs/POLICY.md)
   std::string source = "<embedded default>";  // file the config came from
 };
 

@@ -366,6 +366,14 @@ void Section::ReadStringMap(std::string_view key, std::vector<std::pair<std::str
   if (!entry->failed) out = std::move(pairs);
 }
 
+const YAML::Node* Section::ReadRaw(std::string_view key) {
+  Entry* entry = Ask(key);
+  if (entry == nullptr || entry->value.IsNull()) {
+    return nullptr;
+  }
+  return &entry->value;
+}
+
 void Section::ReadString(std::string_view key, std::string& out) {
   Read(key, out, [](std::string_view text) -> ParseOutcome<std::string> { return std::string(text); });
 }

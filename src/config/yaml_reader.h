@@ -183,6 +183,11 @@ class Section {
     }
   }
 
+  // The raw value of `key`, for a part of the file that another module parses
+  // itself (`policy:`, with its own line-numbered errors); marks the key as
+  // known. nullptr when absent or null. Nothing in it is interpolated.
+  const YAML::Node* ReadRaw(std::string_view key);
+
   // Records "<path of key> <message>" at the key's line, or at the section's
   // line when the key is absent. For checks across keys, made after the reads.
   // `message` must not contain values (they may have come from the environment).

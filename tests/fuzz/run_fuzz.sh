@@ -3,7 +3,8 @@
 # a bounded time over its seed corpus. Usage:
 #   run_fuzz.sh SOURCE_DIR BUILD_DIR [SECONDS] [TARGET]
 # TARGET: http_request (the default: the request parsing path), resp_reply
-# (the Redis reply parser) or audit_export (the audit export reader). Each
+# (the Redis reply parser), audit_export (the audit export reader) or
+# policy_document (the policy parser and evaluator). Each
 # target builds in BUILD_DIR/TARGET and seeds from tests/fuzz/corpus/<corpus>.
 set -euo pipefail
 src=$1 build_root=$2 seconds=${3:-20} target=${4:-http_request}
@@ -34,6 +35,17 @@ case "$target" in
       "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
     )
     libs=(-lcrypto -lsodium)
+    ;;
+  policy_document)
+    corpus_name=policy
+    max_len=4096
+    sources=(
+      "$src/tests/fuzz/policy_document_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
+      "$src/src/policy/parse.cc" "$src/src/policy/policy.cc" "$src/src/policy/glob.cc" "$src/src/policy/names.cc"
+      "$src/src/policy/internal/reader.cc" "$src/src/policy/internal/yaml_syntax.cc" "$src/src/guardrails/finding.cc"
+      "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
+    )
+    libs=(-lyaml-cpp -lyaml)
     ;;
   *)
     echo "run_fuzz.sh: unknown target '$target'" >&2
