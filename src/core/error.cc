@@ -29,6 +29,9 @@ CodeInfo Info(ErrorCode code) {
     case ErrorCode::kRateLimited: return {429, "rate_limit_error", "rate_limit_exceeded", true};
     case ErrorCode::kBudgetExceeded: return {429, "insufficient_quota", "insufficient_quota", false};
     case ErrorCode::kPolicyBlocked: return {400, "invalid_request_error", "content_policy_violation", false};
+    case ErrorCode::kConflict: return {409, "invalid_request_error", "conflict", false};
+    case ErrorCode::kPendingReview: return {423, "pending_review", "pending_review", false};
+    case ErrorCode::kReviewRejected: return {403, "review_rejected", "review_rejected", false};
     case ErrorCode::kUpstreamRejected: return {502, "api_error", "upstream_rejected", false};
     case ErrorCode::kUpstreamUnavailable: return {503, "api_error", "upstream_unavailable", true};
     case ErrorCode::kUpstreamTimeout: return {504, "api_error", "upstream_timeout", true};

@@ -22,6 +22,9 @@ enum class ErrorCode {
   kRateLimited,          // 429 + Retry-After
   kBudgetExceeded,       // 429 "insufficient_quota" + x-should-retry: false: retrying soon will not help
   kPolicyBlocked,        // 400, code "content_policy_violation"
+  kConflict,             // 409: the resource is not in a state that allows this (a review already decided)
+  kPendingReview,        // 423 + x-should-retry: false: a human reviews the answer (docs/REVIEW.md)
+  kReviewRejected,       // 403: a reviewer rejected the answer
   kUpstreamRejected,     // 502: the vendor refused the request; another try won't help
   kUpstreamUnavailable,  // 503: try the next deployment, with backoff
   kUpstreamTimeout,      // 504: retry only within the route's retry budget

@@ -71,6 +71,11 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> response_headers;
   // What the admit stage took (its limits ticket), for it to settle at the end.
   std::any admission;
+  // The data subject the exchange is about (docs/AUDIT.md): a header, the
+  // OpenAI `user` field or Anthropic's metadata.user_id; empty: the tenant.
+  std::string subject;
+  // The guard stage's per-request state (gateway::RequestGuard), if it ran.
+  std::any guard;
 
   // For metrics (docs/METRICS.md), filled by dispatch. The error the client
   // got, in the answer or as a stream's final event; empty when it was served.

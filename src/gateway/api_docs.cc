@@ -40,6 +40,14 @@ http::RouteDoc GatewayRouteDoc(DocumentedRoute route) {
       return Doc("listModels", "The models this gateway serves", "", Ref("ModelList"));
     case DocumentedRoute::kModel:
       return Doc("getModel", "One model", "", Ref("Model"));
+    case DocumentedRoute::kReview:
+      return Doc("pollReview", "A review holding one of the caller's answers (docs/REVIEW.md)", "", Ref("ReviewStatus"));
+    case DocumentedRoute::kFeedback: {
+      http::RouteDoc doc = Doc("createFeedback", "Feedback on an exchange: a score and a comment", Ref("FeedbackRequest"),
+                               Ref("FeedbackReceipt"));
+      doc.success_status = 201;
+      return doc;
+    }
   }
   return {};
 }
@@ -100,6 +108,19 @@ std::map<std::string, std::string> GatewaySchemas() {
       R"("object":{"const":"model"},"created":{"type":"integer"},"owned_by":{"type":"string"}}})";
   schemas["ModelList"] = R"({"type":"object","required":["object","data"],"properties":{"object":{"const":"list"},)"
                          R"("data":{"type":"array","items":)" + Ref("Model") + "}}}";
+  schemas["ReviewStatus"] =
+      R"({"type":"object","required":["id","object","status","created_at"],"properties":{"id":{"type":"string"},)"
+      R"("object":{"const":"review"},"status":{"enum":["pending","approved","rejected","expired"]},)"
+      R"("created_at":{"type":"integer"},"decided_at":{"type":["integer","null"]},"justification":{"type":"string"},)"
+      R"("response":{"type":"object"}}})";
+  schemas["FeedbackRequest"] =
+      R"({"type":"object","required":["request_id","score"],"additionalProperties":false,"properties":{)"
+      R"("request_id":{"type":"string","minLength":1,"maxLength":200},"score":{"type":"number","minimum":0,"maximum":1},)"
+      R"("comment":{"type":"string","maxLength":2000}}})";
+  schemas["FeedbackReceipt"] =
+      R"({"type":"object","required":["id","object","request_id","score","comment","created_at"],"properties":{)"
+      R"("id":{"type":"string"},"object":{"const":"feedback"},"request_id":{"type":"string"},"score":{"type":"number"},)"
+      R"("comment":{"type":"string"},"created_at":{"type":"integer"}}})";
   return schemas;
 }
 

@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/guard/guarded_sink.h"
+#include "gateway/review_hold.h"
 #include "gateway/stages/metrics_stage.h"
 #include "gateway/upstream_race.h"
 #include "observability/log.h"
@@ -68,11 +70,6 @@ class ClientSink final : public providers::EventSink {
   bool started_ = false;
 };
 
-// An error in the client's own envelope: OpenAI's, or Anthropic's for /v1/messages.
-std::string ErrorBody(const core::Exchange& exchange, const core::Error& error) {
-  return exchange.format == core::ApiFormat::kAnthropicMessages ? providers::anthropic::MessagesErrorBody(error)
-                                                                : error.ToJson();
-}
 
 // Translates an OpenAI chat stream into Anthropic events on the way to the
 // client, for /v1/messages served by an OpenAI-compatible provider.
@@ -116,6 +113,13 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
 
 // Prices the exchange's usage at the called model's rates. Unknown models stay
 // unpriced (cost_usd empty), never silently free.
+bool HasTags(const providers::Deployment& deployment, const std::vector<std::string>& required) {
+  for (const std::string& tag : required) {
+    if (std::find(deployment.tags.begin(), deployment.tags.end(), tag) == deployment.tags.end()) return false;
+  }
+  return true;
+}
+
 std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::PriceTable& prices) {
   const std::optional<pricing::ModelPrice> price = prices.Find(exchange.upstream_model);
   if (!price) return std::nullopt;
@@ -125,7 +129,33 @@ std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::Pr
   return cost;
 }
 
+// A streamed answer that reached its end through the guard: for one held
+// whole, decided (and reviewed, if the policy says so) and then sent.
+asio::awaitable<void> FinishGuardedStream(core::Exchange& exchange, GuardedSink& guarded, DispatchGuard governance,
+                                          http::Responder& responder) {
+  RequestGuard& guard = *governance.guard;
+  if (!guarded.holds()) {
+    guard.FinishStream();
+    co_return;
+  }
+  if (core::Status allowed = guarded.Decide(); !allowed) {
+    co_await SendError(exchange, responder, allowed.error(), 11);
+    co_return;
+  }
+  if (guard.effect().review == policy::ReviewMode::kBlocking) {
+    std::string held = guarded.HeldAnswerJson();
+    const bool approved = co_await HoldForReview(exchange, guard, governance.reviews, std::move(held), responder);
+    if (!approved) co_return;
+  }
+  if (core::Status sent = co_await guarded.Release(); !sent) exchange.client_gone = true;
+}
+
 }  // namespace
+
+std::string ErrorBody(const core::Exchange& exchange, const core::Error& error) {
+  return exchange.format == core::ApiFormat::kAnthropicMessages ? providers::anthropic::MessagesErrorBody(error)
+                                                                : error.ToJson();
+}
 
 asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& responder, const core::Error& error,
                                 unsigned version) {
@@ -168,20 +198,37 @@ routing::DeploymentStats* WorkerRouting::StatsFor(const providers::Deployment* d
 
 asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<AliasRoute>& routes,
                                const GatewayOptions& options, const pricing::PriceTable& prices,
-                               WorkerRouting& routing, http::Responder& responder, DispatchTrace trace) {
+                               WorkerRouting& routing, http::Responder& responder, DispatchTrace trace,
+                               DispatchGuard governance) {
   namespace genai = tracing::genai;
   const unsigned version = 11;
   std::vector<routing::CandidateGroup> groups;
   std::unordered_map<const routing::DeploymentStats*, const Candidate*> candidate_of;
+  RequestGuard* guard = governance.guard;
+  const std::vector<std::string> no_tags;
+  const std::vector<std::string>& required_tags = guard != nullptr ? guard->effect().require_tags : no_tags;
+  bool any_candidate = false;
   for (const AliasRoute& route : routes) {
     routing::CandidateGroup& group = groups.emplace_back();
     group.alias = route.alias->name;
     group.strategy = route.alias->strategy;
     for (const Candidate& candidate : route.candidates) {
+      if (!HasTags(*candidate.deployment, required_tags)) continue;  // the policy's route constraint
+      any_candidate = true;
       routing::DeploymentStats* stats = routing.StatsFor(candidate.deployment);
       group.deployments.push_back(stats);
       candidate_of[stats] = &candidate;
     }
+  }
+  if (!any_candidate) {
+    std::string tags;
+    for (const std::string& tag : required_tags) tags += (tags.empty() ? "" : ", ") + tag;
+    co_await SendError(exchange, responder,
+                       core::Error(core::ErrorCode::kPolicyBlocked,
+                                   "no deployment of '" + exchange.model + "' meets the policy's route constraint (tags: " +
+                                       tags + ")"),
+                       version);
+    co_return;
   }
   routing::AttemptPlan plan(std::move(groups), options.retry, routing.selector(), Clock::now() + options.timeout);
   ClientSink sink(exchange, responder, version, *trace.request);
@@ -259,11 +306,16 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
         {deployment.name, deployment.provider, std::string(attempt->alias), started, {}, {}});  // for metrics
 
     if (exchange.stream) {
-      MessagesSink to_messages(sink, {exchange.model, 0});
-      providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : sink;
+      // provider → (Anthropic translation) → guard → client
+      std::optional<GuardedSink> guarded;
+      if (guard != nullptr) guarded.emplace(*guard, sink);
+      providers::EventSink& to_client = guarded ? static_cast<providers::EventSink&>(*guarded) : sink;
+      MessagesSink to_messages(to_client, {exchange.model, 0});
+      providers::EventSink& target = translate ? static_cast<providers::EventSink&>(to_messages) : to_client;
+      const bool* upstream_started = guarded ? guarded->started_flag() : sink.started_flag();
       const std::chrono::milliseconds limit = std::min(deployment.timeout, plan.Remaining(Clock::now()));
       providers::StreamEnd end = co_await RaceStream(provider->Stream(deployment, format, body, target, call_context),
-                                                     sink.started_flag(), limit, responder, deployment.name);
+                                                     upstream_started, limit, responder, deployment.name);
       exchange.usage = end.usage;
       exchange.EndUpstreamCall(end.status);
       Account(exchange, prices);
@@ -271,10 +323,19 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
       if (end.status) {
         const auto first_byte = exchange.first_byte.value_or(Clock::now());
         plan.RecordSuccess(Millis(first_byte - started), Clock::now());
+        if (guarded) co_await FinishGuardedStream(exchange, *guarded, governance, responder);
         co_return;
       }
       last_error = end.status.error();
       attempt_span.SetError(last_error.CodeName(), last_error.message());
+      if (last_error.code() == core::ErrorCode::kPolicyBlocked) {  // the guard stopped it: not the deployment's fault
+        if (*sink.started_flag()) {
+          co_await EndBrokenStream(exchange, responder, last_error);
+        } else {
+          co_await SendError(exchange, responder, last_error, version);
+        }
+        co_return;
+      }
       // A client that left is not the deployment's failure: leaving the attempt
       // unrecorded makes the plan count it as neutral.
       if (!responder.ClientGone()) plan.RecordFailure(last_error, end.delivered, Clock::now());
@@ -311,15 +372,27 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
           }
         }
         attempt_span.End();  // the upstream call is over; sending to the client is the request span's
+        const std::optional<pricing::Cost> cost = Account(exchange, prices);
+        std::string answer_body = std::move(answer->body);
+        if (guard != nullptr) {
+          core::Result<std::string> filtered = guard->FilterAnswer(std::move(answer_body));
+          if (!filtered) {
+            co_await SendError(exchange, responder, filtered.error(), version);
+            co_return;
+          }
+          answer_body = std::move(*filtered);
+          if (guard->effect().review == policy::ReviewMode::kBlocking) {
+            const bool approved = co_await HoldForReview(exchange, *guard, governance.reviews, answer_body, responder);
+            if (!approved) co_return;
+          }
+        }
         exchange.status = 200;
         exchange.first_byte = Clock::now();
         http::Response response(beast_http::status::ok, version);
         response.set(beast_http::field::content_type, "application/json");
         SetRoutingHeaders(response, exchange);
-        if (const std::optional<pricing::Cost> cost = Account(exchange, prices)) {
-          response.set("x-strata-cost-usd", pricing::FormatUsd(cost->total_nano_usd()));
-        }
-        response.body() = std::move(answer->body);
+        if (cost) response.set("x-strata-cost-usd", pricing::FormatUsd(cost->total_nano_usd()));
+        response.body() = std::move(answer_body);
         if (!co_await responder.Send(std::move(response))) exchange.client_gone = true;
         co_return;
       }

@@ -44,6 +44,17 @@ struct DispatchTrace {
   const providers::CallContext* passthrough;
 };
 
+class RequestGuard;
+class ReviewDesk;
+
+// The request's governance, for Dispatch: its guard (null: none) checks the
+// answer and constrains the deployments (route tags); `reviews` (null: none)
+// takes answers a policy holds for review.
+struct DispatchGuard {
+  RequestGuard* guard = nullptr;
+  ReviewDesk* reviews = nullptr;
+};
+
 // Calls deployments as the attempt plan says until one answers, and sends the
 // answer (or the last error) to the client in the OpenAI wire format: retries
 // and fallbacks on failures not caused by the request, backoff and
@@ -54,7 +65,10 @@ struct DispatchTrace {
 boost::asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<AliasRoute>& routes,
                                       const GatewayOptions& options, const pricing::PriceTable& prices,
                                       WorkerRouting& routing,
-                                      http::Responder& responder, DispatchTrace trace);
+                                      http::Responder& responder, DispatchTrace trace, DispatchGuard governance);
+
+// An error in the client's own envelope: OpenAI's, or Anthropic's for /v1/messages.
+std::string ErrorBody(const core::Exchange& exchange, const core::Error& error);
 
 // Sends `error` in the OpenAI envelope and records its status on the exchange.
 boost::asio::awaitable<void> SendError(core::Exchange& exchange, http::Responder& responder, const core::Error& error,

@@ -10,6 +10,8 @@
 
 #include "gateway/api_docs.h"
 #include "gateway/dispatch.h"
+#include "gateway/guard/request_guard.h"
+#include "gateway/review_hold.h"
 #include "pricing/token_estimate.h"
 #include "gateway/stages/admit_stage.h"
 #include "gateway/stages/identify_stage.h"
@@ -156,10 +158,15 @@ Gateway::Gateway(GatewayOptions options, pricing::PriceTable prices, GatewayDeps
       options_(std::move(options)),
       catalog_(options_.models),
       prices_(std::move(prices)),
-      tracer_(deps.tracer != nullptr ? deps.tracer : &DisabledTracer()) {
+      tracer_(deps.tracer != nullptr ? deps.tracer : &DisabledTracer()),
+      reviews_(deps.reviews) {
   stages_.push_back(std::make_unique<IdentifyStage>(options_.api_keys, deps.snapshots));
   if (deps.limits != nullptr) {
     stages_.push_back(std::make_unique<AdmitStage>(options_.limits, prices_, deps.snapshots, *deps.limits));
+  }
+  // After admit: a blocked request still counts against its caller's limits.
+  if (options_.guard.enabled) {
+    stages_.push_back(std::make_unique<GuardStage>(options_.guard, options_.limits, prices_, std::move(deps.policy)));
   }
   stages_.push_back(std::make_unique<MetricsStage>());
   if (deps.records != nullptr) stages_.push_back(std::make_unique<RecordStage>(*deps.records));
@@ -191,6 +198,16 @@ void Gateway::AddRoutes(http::Router& router) {
   };
   router.Add(beast_http::verb::get, "/v1/models", models, GatewayRouteDoc(kModels));
   router.Add(beast_http::verb::get, "/v1/models/{id}", models, GatewayRouteDoc(kModel));
+  if (reviews_ != nullptr) {
+    router.Add(
+        beast_http::verb::get, "/v1/reviews/{id}",
+        [this](const http::Request& request, http::Responder& responder) { return HandleReview(request, responder); },
+        GatewayRouteDoc(kReview));
+    router.Add(
+        beast_http::verb::post, "/v1/feedback",
+        [this](const http::Request& request, http::Responder& responder) { return HandleFeedback(request, responder); },
+        GatewayRouteDoc(kFeedback));
+  }
 }
 
 WorkerRouting& Gateway::RoutingOfThisWorker() {
@@ -293,8 +310,13 @@ asio::awaitable<void> Gateway::HandleInference(core::ApiFormat format, const htt
                                      "the model '" + exchange.model + "' does not exist on this gateway", "model"),
                          request.version());
     } else if (co_await Admit(exchange, request, responder, span, &routes)) {
-      co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder,
-                        DispatchTrace{tracer_, &span, &passthrough});
+      RequestGuard* guard = GuardOf(exchange);
+      const DispatchTrace trace{tracer_, &span, &passthrough};
+      const DispatchGuard governance{guard, reviews_};
+      co_await Dispatch(exchange, routes, options_, prices_, RoutingOfThisWorker(), responder, trace, governance);
+      if (guard != nullptr && guard->effect().review == policy::ReviewMode::kQueued && exchange.status == 200) {
+        co_await QueueForReview(exchange, *guard, reviews_);
+      }
     }
   }
   exchange.client_gone = exchange.client_gone || responder.ClientGone();

@@ -8,7 +8,9 @@
 #include "gateway/catalog.h"
 #include "gateway/dispatch.h"
 #include "gateway/options.h"
+#include "gateway/review_desk.h"
 #include "gateway/stage.h"
+#include "gateway/stages/guard_stage.h"
 #include "governance/snapshot.h"
 #include "limits/limits.h"
 #include "http/server.h"
@@ -30,6 +32,8 @@ struct GatewayDeps {
   const governance::SnapshotSource* snapshots = nullptr;  // virtual keys, tenants, limits, budgets
   limits::Backend* limits = nullptr;                   // rate limits, concurrency caps, budgets
   const tracing::Tracer* tracer = nullptr;             // spans (docs/TRACING.md); null: tracing off
+  PolicyProvider policy;            // the policy in force (docs/POLICY.md); empty: the built-in default
+  ReviewDesk* reviews = nullptr;    // human review (docs/REVIEW.md); null: a policy asking for one fails the request
 };
 
 class Gateway {
@@ -51,6 +55,9 @@ class Gateway {
                                                http::Responder& responder);
   boost::asio::awaitable<void> HandleCountTokens(const http::Request& request, http::Responder& responder);
   boost::asio::awaitable<void> HandleModels(const http::Request& request, http::Responder& responder);
+  // GET /v1/reviews/{id} and POST /v1/feedback (review_routes.cc).
+  boost::asio::awaitable<void> HandleReview(const http::Request& request, http::Responder& responder);
+  boost::asio::awaitable<void> HandleFeedback(const http::Request& request, http::Responder& responder);
   // The request's SERVER span, continuing the caller's traceparent; hands
   // the trace id to the exchange and the access log. With tracing off, the
   // caller's trace id is still logged and, when `passthrough` is given, its
@@ -72,6 +79,7 @@ class Gateway {
   const Catalog catalog_;
   const pricing::PriceTable prices_;
   const tracing::Tracer* tracer_;  // never null: a disabled tracer when none was given
+  ReviewDesk* reviews_;
   std::vector<std::unique_ptr<Stage>> stages_;
 };
 

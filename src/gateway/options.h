@@ -46,6 +46,14 @@ struct AdmitOptions {
   ScopeLimits per_ip;                                          // per client address
 };
 
+// Guardrails and policy on the LLM routes (docs/GUARDRAILS.md, docs/POLICY.md).
+struct GuardOptions {
+  bool enabled = true;  // scan every request and answer; the policy decides what happens
+  // Names the data subject a request is about, ahead of the body's `user`
+  // (OpenAI) or metadata.user_id (Anthropic). Content is sealed per subject.
+  std::string subject_header = "x-strata-subject";
+};
+
 struct GatewayOptions {
   // Static API keys accepted as `Authorization: Bearer <key>` or `x-api-key`.
   // Empty: every caller is accepted (fine on loopback; warned about elsewhere).
@@ -59,6 +67,7 @@ struct GatewayOptions {
   // How often the governance snapshot (virtual keys, tenants, limits) is
   // refreshed from the store: bounds how long a revoked key keeps working.
   std::chrono::milliseconds snapshot_refresh{1'000};
+  GuardOptions guard;
 };
 
 }  // namespace strata::gateway

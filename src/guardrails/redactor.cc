@@ -51,10 +51,10 @@ void Redactor::AppendRedacted(std::string& out, std::string_view text,
     const std::size_t end = finding.end - offset;
     out.append(text.substr(cursor, begin - cursor));
     const std::string_view value = text.substr(begin, end - begin);
-    if (options_.styles[static_cast<int>(finding.type)] == RedactionStyle::kMask) {
-      out += Mask(value);
-    } else {
-      out += Placeholder(finding.type, value);
+    switch (options_.styles[static_cast<int>(finding.type)]) {
+      case RedactionStyle::kMask: out += Mask(value); break;
+      case RedactionStyle::kPlaceholder: out += Placeholder(finding.type, value); break;
+      case RedactionStyle::kKeep: out += value; break;
     }
     cursor = end;
   }
@@ -74,7 +74,7 @@ std::string Redactor::Placeholder(EntityType type, std::string_view value) {
   placeholder.append(std::to_string(number));
   placeholder.push_back('>');
   placeholder_by_key_.emplace(std::move(key), placeholder);
-  value_by_placeholder_.emplace(placeholder, std::string(value));
+  if (restore_new_) value_by_placeholder_.emplace(placeholder, std::string(value));
   return placeholder;
 }
 

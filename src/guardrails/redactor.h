@@ -17,6 +17,8 @@ enum class RedactionStyle {
   // `************1234`: every letter and digit but the last `mask_keep_last`
   // becomes '*', separators are dropped. Lossy on purpose: never restored.
   kMask,
+  // Left as it is: the finding is only reported (a policy's "flag" or "allow").
+  kKeep,
 };
 
 struct RedactorOptions {
@@ -62,8 +64,18 @@ class Redactor {
   // The longest placeholder Restore() recognises, '<' and '>' included.
   static constexpr std::size_t kMaxPlaceholderBytes = 32;
 
+  // Changes how findings of `type` are replaced from now on (the output may
+  // be treated differently from the input, with the same numbering).
+  void SetStyle(EntityType type, RedactionStyle style) { options_.styles[static_cast<int>(type)] = style; }
+
+  // From now on, placeholders issued for new values are not put back by
+  // Restore(): called once the input is redacted, so that a value the model
+  // invents and the output policy redacts stays redacted for the caller,
+  // while the caller's own values still come back.
+  void StopRestoringNew() { restore_new_ = false; }
+
   // How many distinct placeholders were issued.
-  std::size_t placeholder_count() const { return value_by_placeholder_.size(); }
+  std::size_t placeholder_count() const { return placeholder_by_key_.size(); }
 
  private:
   std::string Placeholder(EntityType type, std::string_view value);
@@ -72,7 +84,8 @@ class Redactor {
   RedactorOptions options_;
   std::array<int, kEntityTypeCount> issued_{};  // last number given, per type
   std::unordered_map<std::string, std::string> placeholder_by_key_;
-  std::unordered_map<std::string, std::string> value_by_placeholder_;
+  std::unordered_map<std::string, std::string> value_by_placeholder_;  // the restorable ones
+  bool restore_new_ = true;
 };
 
 }  // namespace strata::guardrails

@@ -25,6 +25,9 @@ FailureKind Classify(const core::Error& error) {
     case ErrorCode::kPayloadTooLarge:
     case ErrorCode::kHeadersTooLarge:
     case ErrorCode::kPolicyBlocked:
+    case ErrorCode::kConflict:
+    case ErrorCode::kPendingReview:
+    case ErrorCode::kReviewRejected:
     case ErrorCode::kInternal:
       return FailureKind::kFinal;
   }

@@ -223,15 +223,21 @@ AdmitStage::AdmitStage(const AdmitOptions& options, const pricing::PriceTable& p
 
 std::int64_t AdmitStage::WorstCase(const core::Exchange& exchange, const std::vector<AliasRoute>& routes,
                                    std::uint64_t input_tokens) const {
+  return WorstCaseNanoUsd(exchange, routes, prices_, options_.default_max_output_tokens, input_tokens);
+}
+
+std::int64_t WorstCaseNanoUsd(const core::Exchange& exchange, const std::vector<AliasRoute>& routes,
+                              const pricing::PriceTable& prices, std::int64_t default_max_output_tokens,
+                              std::uint64_t input_tokens) {
   // Embeddings produce no output tokens: the input is the whole cost.
   const std::uint64_t output = exchange.format == core::ApiFormat::kOpenAiEmbeddings
                                    ? 0
-                                   : static_cast<std::uint64_t>(MaxOutputTokens(exchange.body, options_.default_max_output_tokens));
+                                   : static_cast<std::uint64_t>(MaxOutputTokens(exchange.body, default_max_output_tokens));
   // Any candidate may end up serving it: reserve at the dearest.
   std::int64_t worst = 0;
   for (const AliasRoute& route : routes) {
     for (const Candidate& candidate : route.candidates) {
-      if (const std::optional<pricing::ModelPrice> price = prices_.Find(candidate.upstream_model)) {
+      if (const std::optional<pricing::ModelPrice> price = prices.Find(candidate.upstream_model)) {
         worst = std::max(worst, pricing::WorstCaseCost(*price, input_tokens, output).total_nano_usd());
       }
     }

@@ -35,4 +35,11 @@ class AdmitStage final : public Stage {
   limits::Backend& backend_;
 };
 
+// The most `exchange` can cost on any of `routes`' candidates, in nano-USD:
+// its input (`input_tokens`, estimated) plus its max_tokens (or the default)
+// of output, at the dearest known price; 0 when none is priced.
+std::int64_t WorstCaseNanoUsd(const core::Exchange& exchange, const std::vector<AliasRoute>& routes,
+                              const pricing::PriceTable& prices, std::int64_t default_max_output_tokens,
+                              std::uint64_t input_tokens);
+
 }  // namespace strata::gateway

@@ -179,6 +179,9 @@ std::string_view OutcomeOf(const core::Exchange& exchange) {
     case core::ErrorCode::kUpstreamUnavailable: return "upstream_error";
     case core::ErrorCode::kUnavailable: return called ? "upstream_error" : "unavailable";
     case core::ErrorCode::kInternal: return "internal_error";
+    case core::ErrorCode::kPolicyBlocked: return "policy_blocked";
+    case core::ErrorCode::kPendingReview: return "pending_review";
+    case core::ErrorCode::kReviewRejected: return "review_rejected";
     default: return "client_error";
   }
 }

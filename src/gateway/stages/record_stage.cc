@@ -5,6 +5,8 @@
 
 
 #include "core/ids.h"
+#include "gateway/guard/request_guard.h"
+#include "gateway/stages/guard_stage.h"
 #include "core/json_writer.h"
 #include "observability/log.h"
 
@@ -29,7 +31,7 @@ std::int64_t Micros(Clock::duration duration) {
 
 // Written straight into one string (core::JsonWriter): a record is built for
 // every request, and a json::object tree costs a dozen allocations more.
-std::string Payload(const core::Exchange& exchange) {
+std::string Payload(const core::Exchange& exchange, const RequestGuard* guard) {
   const core::Usage& usage = exchange.usage;
   core::JsonWriter counts(192);
   counts.Field("input_tokens").Number(usage.input_tokens);
@@ -69,6 +71,13 @@ std::string Payload(const core::Exchange& exchange) {
   record.Field("first_byte_us");
   if (exchange.first_byte) {
     record.Number(Micros(*exchange.first_byte - exchange.started));
+  } else {
+    record.Null();
+  }
+  // The policy's decision (docs/POLICY.md): never a matched value.
+  record.Field("decision");
+  if (guard != nullptr) {
+    record.Raw(guard->DecisionRecord());
   } else {
     record.Null();
   }
@@ -118,7 +127,12 @@ boost::asio::awaitable<void> RecordStage::OnComplete(core::Exchange& exchange) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   record.kind = "inference";
-  record.payload = Payload(exchange);
+  const RequestGuard* guard = GuardOf(exchange);
+  record.payload = Payload(exchange, guard);
+  record.tenant = exchange.principal.tenant;
+  record.subject = exchange.subject;
+  // Sealed under the subject's key by the store; only what the policy says to keep.
+  if (guard != nullptr) record.content = guard->LoggedContent();
   record.spend = SpendOf(exchange, record.created_at_ms);
   core::Status queued = co_await queue_.Push(std::move(record));
   if (!queued) {

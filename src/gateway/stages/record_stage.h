@@ -8,7 +8,9 @@ namespace strata::gateway {
 // Writes one inference record per exchange (who, which model and deployment,
 // every attempt, status, usage, cost, timings) through the store's
 // write-behind queue. A full queue makes this exchange wait: records are
-// never dropped. Content is not recorded yet (that comes with policy).
+// never dropped. The decision record goes in the payload; the prompt and
+// answer, as the policy says to log them, go to the store to be sealed under
+// the data subject's key (docs/AUDIT.md).
 class RecordStage final : public Stage {
  public:
   explicit RecordStage(store::WriteBehindQueue& queue) : queue_(queue) {}

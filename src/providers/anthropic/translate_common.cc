@@ -104,7 +104,10 @@ std::string MessagesErrorBody(const core::Error& error) {
     case core::ErrorCode::kMethodNotAllowed:
     case core::ErrorCode::kRequestTimeout:
     case core::ErrorCode::kHeadersTooLarge:
-    case core::ErrorCode::kPolicyBlocked: type = "invalid_request_error"; break;
+    case core::ErrorCode::kPolicyBlocked:
+    case core::ErrorCode::kConflict: type = "invalid_request_error"; break;
+    case core::ErrorCode::kPendingReview:
+    case core::ErrorCode::kReviewRejected: type = error.Type(); break;
     case core::ErrorCode::kUnauthenticated: type = "authentication_error"; break;
     case core::ErrorCode::kPermissionDenied: type = "permission_error"; break;
     case core::ErrorCode::kNotFound: type = "not_found_error"; break;

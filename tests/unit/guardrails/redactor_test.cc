@@ -52,6 +52,24 @@ TEST(RedactorTest, RestorePutsBackTheValuesItIssued) {
             "Dear ann@example.com, your card 5555555555554444 is fine. ann@example.com");
 }
 
+TEST(RedactorTest, KeepStyleLeavesAFindingAsItIs) {
+  RedactorOptions options;
+  options.styles[static_cast<int>(EntityType::kEmail)] = RedactionStyle::kKeep;
+  Redactor redactor(options);
+  EXPECT_EQ(RedactWith(redactor, "mail ann@example.com, ip 203.0.113.9"), "mail ann@example.com, ip <IP_ADDRESS_1>");
+  redactor.SetStyle(EntityType::kEmail, RedactionStyle::kMask);
+  EXPECT_EQ(RedactWith(redactor, "mail ann@example.com"), "mail *********ecom");
+}
+
+TEST(RedactorTest, PlaceholdersIssuedAfterStopRestoringNewStayRedacted) {
+  Redactor redactor;
+  EXPECT_EQ(RedactWith(redactor, "I am ann@example.com"), "I am <EMAIL_1>");
+  redactor.StopRestoringNew();
+  // The model's answer names the caller's address and invents another one.
+  EXPECT_EQ(RedactWith(redactor, "ann@example.com, see eve@example.net"), "<EMAIL_1>, see <EMAIL_2>");
+  EXPECT_EQ(redactor.Restore("<EMAIL_1>, see <EMAIL_2>"), "ann@example.com, see <EMAIL_2>");
+}
+
 TEST(RedactorTest, RestoreLeavesUnknownPlaceholdersAndMarkupAlone) {
   Redactor redactor;
   RedactWith(redactor, "ann@example.com");
