@@ -4,6 +4,8 @@
 
 #include "admin/request_io.h"
 #include "admin/sessions.h"
+#include "core/ids.h"
+#include "core/json_writer.h"
 #include "observability/log.h"
 
 namespace strata::admin {
@@ -28,6 +30,10 @@ void AdminApi::AddRoutes(http::Router& router) {
   AddKeyRoutes(*this, router);
   AddLimitRoutes(*this, router);
   AddSpendRoutes(*this, router);
+  AddRecordRoutes(*this, router);
+  AddReviewRoutes(*this, router);
+  AddPolicyRoutes(*this, router);
+  AddPrivacyRoutes(*this, router);
 }
 
 void AdminApi::Add(http::Router& router, beast_http::verb method, std::string pattern,
@@ -74,6 +80,32 @@ asio::awaitable<core::Result<Caller>> AdminApi::Authenticate(const http::Request
   co_return SessionCaller(resumed->user);
 }
 
+asio::awaitable<void> AdminApi::RecordAction(const Call& call, int status) {
+  const Caller& caller = call.caller;
+  const auto method = call.request.method_string();
+  core::JsonWriter payload(256);
+  payload.Field("action").String(std::string(method.data(), method.size()) + " " + std::string(call.responder.route()));
+  payload.Field("path").String(std::string_view(call.request.target().data(), call.request.target().size()));
+  payload.Field("status").Number(status);
+  payload.Field("request_id").String(call.responder.request_id());
+  payload.Field("actor_key_id").String(caller.key_id);
+  payload.Field("actor_user_id").String(caller.user_id);
+  payload.Field("actor_role").String(governance::RoleName(caller.role));
+  payload.Field("actor_tenant").String(caller.tenant_id);
+  store::Record record;
+  record.id = core::NewTimeOrderedId();
+  record.created_at_ms = NowMs();
+  record.kind = "audit";
+  // The chain of the tenant acted on; a platform-wide change goes to the platform's.
+  record.tenant = !call.tenant_id.empty() ? call.tenant_id : caller.tenant_id;
+  record.payload = std::move(payload).Finish();
+  core::Status queued = co_await deps_.audit->Push(std::move(record));
+  if (!queued) {
+    observability::Log(observability::Level::kError, "admin action not recorded",
+                       {{"request_id", call.responder.request_id()}, {"error", queued.error().message()}});
+  }
+}
+
 asio::awaitable<void> AdminApi::Serve(const http::Request& request, http::Responder& responder,
                                       governance::Permission permission, const RouteBody& body, bool tenant_path) {
   const auto fail = [&](const core::Error& error) -> asio::awaitable<void> {
@@ -107,6 +139,8 @@ asio::awaitable<void> AdminApi::Serve(const http::Request& request, http::Respon
     co_await fail(reply.error());
     co_return;
   }
+  // Recorded before the answer: a caller told "done" can count on the entry.
+  if (deps_.audit != nullptr && ChangesState(request.method())) co_await RecordAction(call, reply->status);
   co_await responder.Send(JsonReply(reply->body, request.version(), reply->status));
 }
 

@@ -18,7 +18,22 @@
 #include "oidc/options.h"
 #include "store/blocking_pool.h"
 #include "store/governance_store.h"
+#include "store/policy_store.h"
+#include "store/retention_store.h"
+#include "store/review_store.h"
 #include "store/session_store.h"
+#include "store/write_behind.h"
+
+namespace strata::review {
+class ReviewQueue;
+}
+namespace strata::policy {
+class PolicySource;
+}
+namespace strata::privacy {
+class RetentionJob;
+class SubjectRequests;
+}
 
 namespace strata::admin {
 
@@ -35,6 +50,26 @@ struct AdminDeps {
   // OpenID Connect sign-in (/auth/oidc/*) when set; must have passed
   // oidc::Validate. Needs `sessions`.
   const oidc::OidcOptions* oidc = nullptr;
+  // Every successful state-changing call is recorded here, in the audit
+  // chain of the tenant it acted on (docs/AUDIT.md); null: not recorded.
+  store::WriteBehindQueue* audit = nullptr;
+  // The inference log and audit entries, read back (routes_records.cc); null: no routes.
+  store::RecordStore* records = nullptr;
+  // The review queue routes (/admin/v1/reviews, /admin/v1/feedback) when set.
+  // With review_queue, a decision also wakes requests waiting on it here.
+  store::ReviewStore* reviews = nullptr;
+  review::ReviewQueue* review_queue = nullptr;
+  // The policy routes (/admin/v1/policy, /admin/v1/tenants/{tenant_id}/policy)
+  // when set. With policy_source, a PUT also reloads the policy in force here.
+  store::PolicyStore* policies = nullptr;
+  policy::PolicySource* policy_source = nullptr;
+  // Retention (/admin/v1/retention*, /admin/v1/tenants/{tenant_id}/retention)
+  // when both are set; data-subject requests
+  // (/admin/v1/tenants/{tenant_id}/subjects/*) when `subjects` is set
+  // (routes_privacy.cc, docs/PRIVACY.md).
+  store::RetentionStore* retention_rules = nullptr;
+  privacy::RetentionJob* retention = nullptr;
+  privacy::SubjectRequests* subjects = nullptr;
 };
 
 class Sessions;
@@ -100,6 +135,8 @@ class AdminApi {
   Sessions* sessions() { return sessions_.get(); }
 
  private:
+  // Writes one audit entry for a state-changing call that succeeded.
+  boost::asio::awaitable<void> RecordAction(const Call& call, int status);
   boost::asio::awaitable<void> Serve(const http::Request& request, http::Responder& responder,
                                      governance::Permission permission, const RouteBody& body, bool tenant_path);
 
@@ -112,9 +149,17 @@ void AddTenantRoutes(AdminApi& api, http::Router& router);
 void AddKeyRoutes(AdminApi& api, http::Router& router);
 void AddLimitRoutes(AdminApi& api, http::Router& router);
 void AddSpendRoutes(AdminApi& api, http::Router& router);
+void AddRecordRoutes(AdminApi& api, http::Router& router);
+// /admin/v1/reviews and /admin/v1/feedback (routes_reviews.cc); nothing without deps().reviews.
+void AddReviewRoutes(AdminApi& api, http::Router& router);
+// Versioned policy documents (routes_policies.cc); nothing without deps().policies.
+void AddPolicyRoutes(AdminApi& api, http::Router& router);
 // /auth: local and OIDC sign-in, logout, who am I (routes_auth.cc). Nothing
 // without deps().sessions; /auth/oidc/* only with deps().oidc.
 void AddAuthRoutes(AdminApi& api, http::Router& router);
+// Retention rules and runs, data-subject export and erase (routes_privacy.cc);
+// each group only with its deps (see AdminDeps).
+void AddPrivacyRoutes(AdminApi& api, http::Router& router);
 
 std::int64_t NowMs();
 

@@ -67,8 +67,36 @@ std::map<std::string, std::string> AdminApi::Schemas() {
   schemas["SpendReport"] = R"({"type":"object","required":["object","data"],"properties":{"object":{"const":"spend_report"},)"
                            R"("group_by":{"type":"array","items":{"type":"string"}},"data":{"type":"array","items":)" +
                            Ref("SpendRow") + "}}}";
+  schemas["Review"] = R"({"type":"object","required":["id","object","tenant_id","request_id","key_id","mode","status",)"
+                      R"("decision_record","redacted_exchange","created_at","expires_at","decided_at","reviewer_id","justification"],)"
+                      R"("properties":{"id":)" + string + R"(,"object":{"const":"review"},"tenant_id":)" + string +
+                      R"(,"request_id":)" + string + R"(,"key_id":)" + string +
+                      R"(,"mode":{"enum":["blocking","queued"]},"status":{"enum":["pending","approved","rejected","expired"]},)"
+                      R"("decision_record":{"type":"object"},"redacted_exchange":{"type":"object"},)"
+                      R"("created_at":{"type":"integer","description":"Unix seconds"},)"
+                      R"("expires_at":{"type":"integer","description":"Unix seconds"},"decided_at":)" + time +
+                      R"(,"reviewer_id":)" + nullable + R"(,"justification":)" + nullable + "}}";
+  schemas["Feedback"] = R"({"type":"object","required":["id","object","tenant_id","request_id","key_id","score","comment","created_at"],)"
+                        R"("properties":{"id":)" + string + R"(,"object":{"const":"feedback"},"tenant_id":)" + string +
+                        R"(,"request_id":)" + string + R"(,"key_id":)" + string +
+                        R"(,"score":{"type":"number","minimum":0,"maximum":1},"comment":)" + string +
+                        R"(,"created_at":{"type":"integer","description":"Unix seconds"}}})";
+  schemas["LogRecord"] = R"({"type":"object","additionalProperties":false,)"
+                         R"("required":["id","object","kind","created_at_ms","has_content","record"],"properties":{)"
+                         R"("id":{"type":"string"},"object":{"const":"record"},"kind":{"type":"string"},)"
+                         R"("created_at_ms":{"type":"integer"},"has_content":{"type":"boolean"},"record":{}}})";
   schemas["Deleted"] = R"({"type":"object","required":["id","deleted"],"properties":{"id":)" + string +
                        R"(,"deleted":{"const":true}}})";
+  schemas["Policy"] = R"({"type":"object","additionalProperties":false,)"
+                      R"("required":["object","scope","tenant_id","version","label","source","created_at","created_by"],)"
+                      R"("properties":{"object":{"const":"policy"},"scope":{"enum":["platform","tenant"]},)"
+                      R"("tenant_id":)" + nullable + R"(,"version":{"type":"integer","minimum":1},"label":)" + string +
+                      R"(,"source":)" + string + R"(,"created_at":{"type":"integer","description":"Unix seconds"},)"
+                      R"("created_by":)" + string + "}}";
+  schemas["PolicyValidation"] = R"({"type":"object","additionalProperties":false,"required":["valid"],)"
+                                R"("properties":{"valid":{"type":"boolean"},)"
+                                R"("rules":{"type":"array","items":{"type":"string"}},)"
+                                R"("errors":{"type":"array","items":{"type":"string"}}}})";
   return schemas;
 }
 

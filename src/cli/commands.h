@@ -13,5 +13,7 @@ void AddVersionCommand(CLI::App& app);
 void AddGovernanceCommands(CLI::App& app);
 // `strata audit keygen` and `strata audit verify`.
 void AddAuditCommands(CLI::App& app);
+// `strata dsr export|erase` and `strata retention run` (docs/PRIVACY.md).
+void AddDsrCommands(CLI::App& app);
 
 }  // namespace strata::cli

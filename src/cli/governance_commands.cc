@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "config/config.h"
+#include "cli/store_access.h"
 #include "governance/roles.h"
 #include "governance/secrets.h"
 #include "store/store.h"
@@ -13,48 +13,9 @@
 namespace strata::cli {
 namespace {
 
-struct StoreFlags {
-  std::string config_file;
-  std::string data_dir;
-};
-
-void AddStoreFlags(CLI::App* command, StoreFlags& flags) {
-  command->add_option("-c,--config", flags.config_file, "YAML config file (for its store section)");
-  command->add_option("--data-dir", flags.data_dir, "Data directory (overrides store.data_dir)");
-}
-
-[[noreturn]] void Fail(const core::Error& error) {
-  std::cerr << "error: " << error.message() << '\n';
-  throw CLI::RuntimeError(1);
-}
-
-template <class T>
-T Must(core::Result<T> result) {
-  if (!result) Fail(result.error());
-  return std::move(*result);
-}
-
-std::unique_ptr<store::Store> OpenStore(const StoreFlags& flags) {
-  config::Config config = Must(flags.config_file.empty() ? config::DefaultConfig()
-                                                         : config::LoadConfigFile(flags.config_file));
-  if (!flags.data_dir.empty()) config.store.data_dir = flags.data_dir;
-  config.store.threads = 1;
-  return Must(store::Store::Open(config.store));
-}
-
 // A tenant by id or by name.
 store::TenantRow FindTenant(store::GovernanceStore& db, const std::string& id_or_name) {
-  if (core::Result<store::TenantRow> by_id = db.GetTenant(id_or_name)) return *by_id;
-  store::ListQuery query;
-  query.limit = 500;
-  while (true) {
-    store::Page<store::TenantRow> page = Must(db.ListTenants(query));
-    for (store::TenantRow& row : page.rows) {
-      if (row.name == id_or_name) return row;
-    }
-    if (page.next_after_id.empty()) break;
-    query.after_id = page.next_after_id;
-  }
+  if (std::optional<store::TenantRow> tenant = LookupTenant(db, id_or_name)) return *tenant;
   Fail(core::Error::NotFound("no tenant '" + id_or_name + "'"));
 }
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   strata::cli::AddMockLlmCommand(app);
   strata::cli::AddGovernanceCommands(app);
   strata::cli::AddAuditCommands(app);
+  strata::cli::AddDsrCommands(app);
   strata::cli::AddVersionCommand(app);
   try {
     app.parse(argc, argv);

@@ -1,7 +1,13 @@
 #include <iostream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "admin/admin_api.h"
 #include "cli/commands.h"
+#include "cli/review_desk.h"
 #include "cli/run_server.h"
 #include "config/config.h"
 #include "gateway/defaults.h"
@@ -13,6 +19,11 @@
 #include "limits/redis/redis_backend.h"
 #include "observability/log.h"
 #include "pricing/price_table.h"
+#include "privacy/retention_job.h"
+#include "privacy/review_hooks.h"
+#include "privacy/subject_requests.h"
+#include "policy/source.h"
+#include "store/audit_checkpointer.h"
 #include "store/store.h"
 #include "store/write_behind.h"
 #include "tracing/exporter.h"
@@ -135,6 +146,22 @@ int Serve(const ServeFlags& flags) {
     return 2;
   }
   auto records = std::make_unique<store::WriteBehindQueue>(store->records(), config.store.write_behind);
+  // Signs each tenant's audit chain head every minute and at shutdown (docs/AUDIT.md).
+  core::Result<audit::SigningKey> signing_key = store::LoadOrCreateSigningKey(
+      config.store.audit_signing_key_file.empty() ? store::DefaultSigningKeyPath(config.store.data_dir)
+                                                  : config.store.audit_signing_key_file);
+  if (!signing_key) {
+    Log(Level::kError, "cannot load the audit signing key", {{"error", signing_key.error().message()}});
+    observability::ShutdownLogging();
+    return 2;
+  }
+  auto checkpoints = std::make_unique<store::CheckpointThread>(store->records(), std::move(*signing_key));
+  // Retention and data-subject requests (docs/PRIVACY.md): the job purges in
+  // the background; an erasure's audit entry goes through the record queue.
+  auto retention = std::make_unique<privacy::RetentionJob>(store->records(), store->retention(), config.retention,
+                                                           privacy::ReviewRetentionHooks(store->reviews()));
+  if (config.retention.enabled) retention->Start();
+  privacy::SubjectRequests subjects(store->records(), records.get(), privacy::ReviewSubjectHooks(store->reviews()));
   // One exporter (one background thread) and one tracer for the process; the
   // tracer is inert when tracing is off. Both outlive the server below.
   std::unique_ptr<tracing::OtlpHttpExporter> exporter;
@@ -144,8 +171,28 @@ int Serve(const ServeFlags& flags) {
         {{"sample_ratio", config.tracing.sample_ratio}, {"capture_content", config.tracing.capture_content}});
   }
   const tracing::Tracer tracer(config.tracing, exporter.get());
-  gateway::Gateway gateway(config.gateway, std::move(prices),
-                           {records.get(), &snapshots, limits_backend->get(), &tracer});
+  // The policy in force (docs/POLICY.md): the config's document, then the
+  // platform's and each tenant's latest stored versions; polled like the snapshot.
+  policy::PolicySource policy_source(store->policies(), config.policy, {config.gateway.snapshot_refresh});
+  if (core::Status started = policy_source.Start(); !started) {
+    Log(Level::kError, "cannot load the policy", {{"error", started.error().message()}});
+    observability::ShutdownLogging();
+    return 1;
+  }
+  // Human review (docs/REVIEW.md): answers held for a reviewer, and their
+  // expiry on a thread of its own.
+  review::ReviewQueue review_queue(store->reviews(), store->pool(), store->vault());
+  QueueReviewDesk review_desk(review_queue, store->reviews(), store->pool());
+  boost::asio::io_context review_expiry;
+  boost::asio::co_spawn(review_expiry, review_queue.RunExpiry(std::chrono::minutes(1)), boost::asio::detached);
+  std::thread review_expiry_thread([&review_expiry] { review_expiry.run(); });
+  gateway::GatewayDeps gateway_deps{.records = records.get(),
+                                    .snapshots = &snapshots,
+                                    .limits = limits_backend->get(),
+                                    .tracer = &tracer,
+                                    .policy = [&policy_source] { return policy_source.Current(); },
+                                    .reviews = &review_desk};
+  gateway::Gateway gateway(config.gateway, std::move(prices), std::move(gateway_deps));
   admin::ConsoleOptions console = config.console;
   console.secure_cookies = console.secure_cookies || config.server.tls.enabled();
   admin::AdminApi admin_api({.store = store->governance(),
@@ -154,7 +201,16 @@ int Serve(const ServeFlags& flags) {
                              .limits = limits_backend->get(),
                              .sessions = &store->sessions(),
                              .console = std::move(console),
-                             .oidc = config.oidc ? &*config.oidc : nullptr});
+                             .oidc = config.oidc ? &*config.oidc : nullptr,
+                             .audit = records.get(),
+                             .records = &store->records(),
+                             .reviews = &store->reviews(),
+                             .review_queue = &review_queue,
+                             .policies = &store->policies(),
+                             .policy_source = &policy_source,
+                             .retention_rules = &store->retention(),
+                             .retention = retention.get(),
+                             .subjects = &subjects});
 
   http::Router router;
   gateway.AddRoutes(router);
@@ -181,9 +237,16 @@ int Serve(const ServeFlags& flags) {
   }
   // The io threads are joined: no span can end any more. Send what is queued.
   if (exporter) exporter->Shutdown(config.tracing.shutdown_timeout);
+  retention->Close();  // waits for a run in progress
+  retention.reset();
   records->Close();  // every queued inference record reaches the database
   records.reset();
+  checkpoints->Close();  // after the last record: the final heads are signed
+  checkpoints.reset();
+  review_expiry.stop();
+  review_expiry_thread.join();
   snapshots.Stop();
+  policy_source.Stop();  // its poller reads the store
   store.reset();
   observability::ShutdownLogging();
   return exit_code;

@@ -4,9 +4,13 @@
 #include <system_error>
 
 #include "store/migrations.h"
+#include "store/sqlite/content_vault.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/governance_store.h"
+#include "store/sqlite/policy_store.h"
 #include "store/sqlite/record_store.h"
+#include "store/sqlite/retention_store.h"
+#include "store/sqlite/review_store.h"
 #include "store/sqlite/session_store.h"
 
 namespace strata::store {
@@ -33,14 +37,27 @@ core::Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!version) {
     return version.error();
   }
-  return std::unique_ptr<Store>(new Store(std::move(*database), *version, options.threads));
+  const std::string key_path =
+      options.content_key_file.empty() ? (dir / "content.key").string() : options.content_key_file;
+  core::Result<sqlite::MasterKey> master_key = sqlite::LoadOrCreateMasterKey(key_path);
+  if (!master_key) {
+    return master_key.error();
+  }
+  auto vault = std::make_unique<sqlite::SqliteContentVault>(**database, *master_key);
+  master_key->fill(0);
+  return std::unique_ptr<Store>(new Store(std::move(*database), std::move(vault), *version, options.threads));
 }
 
-Store::Store(std::unique_ptr<sqlite::Database> database, int schema_version, unsigned threads)
+Store::Store(std::unique_ptr<sqlite::Database> database, std::unique_ptr<sqlite::SqliteContentVault> vault,
+             int schema_version, unsigned threads)
     : database_(std::move(database)),
-      records_(std::make_unique<sqlite::SqliteRecordStore>(*database_)),
+      vault_(std::move(vault)),
+      records_(std::make_unique<sqlite::SqliteRecordStore>(*database_, vault_.get())),
       governance_(std::make_unique<sqlite::SqliteGovernanceStore>(*database_)),
       sessions_(std::make_unique<sqlite::SqliteSessionStore>(*database_)),
+      reviews_(std::make_unique<sqlite::SqliteReviewStore>(*database_)),
+      policies_(std::make_unique<sqlite::SqlitePolicyStore>(*database_)),
+      retention_(std::make_unique<sqlite::SqliteRetentionStore>(*database_)),
       schema_version_(schema_version),
       pool_(std::make_unique<BlockingPool>(threads)) {}
 
@@ -48,6 +65,8 @@ Store::~Store() {
   // Explicit so that queued pool work finishes before the aggregates and database_ go.
   pool_.reset();
 }
+
+ContentVault& Store::vault() { return *vault_; }
 
 asio::awaitable<core::Status> Store::Ping() {
   sqlite::Database* database = database_.get();
