@@ -11,11 +11,15 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/serialize.hpp>
+
+#include "gateway/guard/request_guard.h"
 #include "guardrails/internal/pattern.h"
 #include "guardrails/internal/pattern_database.h"
 #include "guardrails/redactor.h"
 #include "guardrails/scanner.h"
 #include "guardrails/stream_scanner.h"
+#include "policy/policy.h"
 
 namespace {
 
@@ -65,6 +69,22 @@ double MedianNanosPerRun(int iterations, Work&& work) {
   }
   std::sort(samples.begin(), samples.end());
   return samples[samples.size() / 2];
+}
+
+// A chat request's body carrying `text` as its user message.
+boost::json::object ChatBody(const std::string& text) {
+  return {{"model", "gpt-4o"},
+          {"messages", boost::json::array{boost::json::object{{"role", "user"}, {"content", text}}}}};
+}
+
+std::string ChatAnswer(const std::string& text) {
+  return boost::json::serialize(boost::json::object{
+      {"id", "chatcmpl-1"},
+      {"object", "chat.completion"},
+      {"choices", boost::json::array{boost::json::object{
+                      {"index", 0},
+                      {"message", boost::json::object{{"role", "assistant"}, {"content", text}}},
+                      {"finish_reason", "stop"}}}}});
 }
 
 void Report(const char* name, double nanos, std::size_t bytes) {
@@ -125,5 +145,50 @@ int main(int argc, char** argv) {
            }
            sink += stream.Finish().size();
          }), pii.size());
+
+  // The gateway's whole guard on one exchange (gateway/guard/request_guard.h):
+  // the prompt scanned and the policy applied, a 1 KB answer checked and
+  // restored, the decision record and the redacted transcript the log keeps.
+  std::printf("\nper exchange (gateway::RequestGuard):\n");
+  using strata::gateway::RequestGuard;
+  const auto redacting = strata::policy::ParseDocument(
+      "rules:\n  - name: pii\n    then: {input: {EMAIL: redact, PHONE: redact, CREDIT_CARD: mask}, log_content: redacted}\n",
+      "bench", "", "bench");
+  const auto redacting_policy =
+      std::make_shared<strata::policy::Policy>(std::vector<std::shared_ptr<const strata::policy::Document>>{*redacting});
+  const std::string answer = ChatAnswer(clean.substr(0, 1024));
+  const auto exchange_of = [](const std::string& text) {
+    strata::core::Exchange exchange;
+    exchange.model = "gpt-4o";
+    exchange.body = ChatBody(text);
+    return exchange;
+  };
+  Report("copy of the request body (baseline)", MedianNanosPerRun(iterations, [&] {
+           strata::core::Exchange exchange = exchange_of(clean);
+           sink += exchange.body.size();
+         }), clean.size());
+  Report("Inspect, default policy (2 KB, clean)", MedianNanosPerRun(iterations, [&] {
+           strata::core::Exchange exchange = exchange_of(clean);
+           RequestGuard guard(scanner, strata::policy::Policy::Default());
+           sink += guard.Inspect(exchange, 0) ? 1 : 0;
+         }), clean.size());
+  Report("Inspect, redacting policy (2 KB, 3 findings)", MedianNanosPerRun(iterations, [&] {
+           strata::core::Exchange exchange = exchange_of(pii);
+           RequestGuard guard(scanner, redacting_policy);
+           sink += guard.Inspect(exchange, 0) ? 1 : 0;
+         }), pii.size());
+  Report("+ FilterAnswer (1 KB answer, unchanged)", MedianNanosPerRun(iterations, [&] {
+           strata::core::Exchange exchange = exchange_of(clean);
+           RequestGuard guard(scanner, strata::policy::Policy::Default());
+           guard.Inspect(exchange, 0);
+           sink += guard.FilterAnswer(answer)->size();
+         }), clean.size() + answer.size());
+  Report("+ decision record + redacted transcript", MedianNanosPerRun(iterations, [&] {
+           strata::core::Exchange exchange = exchange_of(clean);
+           RequestGuard guard(scanner, strata::policy::Policy::Default());
+           guard.Inspect(exchange, 0);
+           sink += guard.FilterAnswer(answer)->size();
+           sink += guard.DecisionRecord().size() + guard.LoggedContent()->size();
+         }), clean.size() + answer.size());
   return sink == 0 ? 1 : 0;
 }

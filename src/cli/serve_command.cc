@@ -74,6 +74,24 @@ core::Status AddOpenApiRoute(http::Router& router) {
   return core::Status();
 }
 
+// The review queue's expiry, every minute, on a thread of its own; stopped
+// and joined when this goes, on every way out of Serve.
+class ReviewExpiry {
+ public:
+  explicit ReviewExpiry(review::ReviewQueue& queue) {
+    boost::asio::co_spawn(context_, queue.RunExpiry(std::chrono::minutes(1)), boost::asio::detached);
+    thread_ = std::thread([this] { context_.run(); });
+  }
+  ~ReviewExpiry() {
+    context_.stop();
+    thread_.join();
+  }
+
+ private:
+  boost::asio::io_context context_;
+  std::thread thread_;
+};
+
 struct ServeFlags {
   std::string config_file;
   std::string host;
@@ -183,9 +201,7 @@ int Serve(const ServeFlags& flags) {
   // expiry on a thread of its own.
   review::ReviewQueue review_queue(store->reviews(), store->pool(), store->vault());
   QueueReviewDesk review_desk(review_queue, store->reviews(), store->pool());
-  boost::asio::io_context review_expiry;
-  boost::asio::co_spawn(review_expiry, review_queue.RunExpiry(std::chrono::minutes(1)), boost::asio::detached);
-  std::thread review_expiry_thread([&review_expiry] { review_expiry.run(); });
+  auto review_expiry = std::make_unique<ReviewExpiry>(review_queue);
   gateway::GatewayDeps gateway_deps{.records = records.get(),
                                     .snapshots = &snapshots,
                                     .limits = limits_backend->get(),
@@ -243,8 +259,7 @@ int Serve(const ServeFlags& flags) {
   records.reset();
   checkpoints->Close();  // after the last record: the final heads are signed
   checkpoints.reset();
-  review_expiry.stop();
-  review_expiry_thread.join();
+  review_expiry.reset();
   snapshots.Stop();
   policy_source.Stop();  // its poller reads the store
   store.reset();

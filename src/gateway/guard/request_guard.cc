@@ -114,8 +114,8 @@ core::Status RequestGuard::Inspect(core::Exchange& exchange, double estimated_co
   std::vector<std::vector<Finding>> found(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string_view text(*fields[i].text);
-    prompt_.emplace_back(fields[i].path, std::string(text));
     found[i] = scanner_.Scan(text);
+    prompt_.push_back({fields[i].path, std::string(text), found[i]});
     for (const Finding& finding : found[i]) {
       input_findings_.push_back(finding);
       located_.push_back({Direction::kInput, fields[i].path, finding});
@@ -179,6 +179,7 @@ core::Result<std::string> RequestGuard::FilterAnswer(std::string body) {
       text = redactor_.Redact(text, found[i]);
     }
     if (effect_.restore) text = redactor_.Restore(text);
+    raw_answer_.push_back({fields[i].path, std::string(*fields[i].text), std::move(found[i])});
     if (text != *fields[i].text) {
       *fields[i].text = text;
       changed = true;
@@ -206,6 +207,7 @@ core::Status RequestGuard::TakeStreamFindings(int index, StreamPiece& piece) {
   const std::size_t first_new = located_.size();
   for (; piece.findings_seen < found.size(); ++piece.findings_seen) {
     output_findings_.push_back(found[piece.findings_seen]);
+    piece.findings.push_back(found[piece.findings_seen]);
     located_.push_back({Direction::kOutput, "stream[" + std::to_string(index) + "]", found[piece.findings_seen]});
   }
   if (core::Status allowed = CheckBlocked(Direction::kOutput, first_new); !allowed) {
@@ -325,11 +327,13 @@ void RequestGuard::FinishStream() {
   for (auto& [index, piece] : pieces_) {
     const std::string path = "stream[" + std::to_string(index) + "]";
     if (!OutputChangesText()) {  // nothing was scanned on the way: scan for the record
-      for (const Finding& finding : scanner_.Scan(piece.raw)) {
+      piece.findings = scanner_.Scan(piece.raw);
+      for (const Finding& finding : piece.findings) {
         output_findings_.push_back(finding);
         located_.push_back({Direction::kOutput, path, finding});
       }
     }
+    raw_answer_.push_back({path, piece.raw, piece.findings});
     answer_.emplace_back(path, piece.delivered);
   }
   if (effect_.output_dependent) Evaluate(true);
@@ -378,14 +382,17 @@ std::string RequestGuard::DecisionRecord() const {
   return json::serialize(record);
 }
 
+// From what the model read and wrote, with the findings of their scans: the
+// placeholders the model saw are the ones the prompt gets here (both number
+// values in order of appearance), and nothing is scanned twice.
 std::string RequestGuard::RedactedTranscript() const {
   guardrails::Redactor fresh;  // placeholders for every finding, numbered for this transcript
-  const auto redact_all = [&](const std::vector<std::pair<std::string, std::string>>& texts) {
+  const auto redact_all = [&](const std::vector<ScannedText>& texts) {
     std::vector<std::pair<std::string, std::string>> redacted;
-    for (const auto& [path, text] : texts) redacted.emplace_back(path, fresh.Redact(text, scanner_.Scan(text)));
+    for (const ScannedText& text : texts) redacted.emplace_back(text.path, fresh.Redact(text.text, text.findings));
     return redacted;
   };
-  json::object transcript{{"prompt", TextsJson(redact_all(prompt_))}, {"answer", TextsJson(redact_all(answer_))},
+  json::object transcript{{"prompt", TextsJson(redact_all(prompt_))}, {"answer", TextsJson(redact_all(raw_answer_))},
                           {"redacted", true}};
   return json::serialize(transcript);
 }
@@ -396,7 +403,9 @@ std::optional<std::string> RequestGuard::LoggedContent() const {
     case policy::ContentLogging::kRedacted: return RedactedTranscript();
     case policy::ContentLogging::kFull: break;
   }
-  json::object transcript{{"prompt", TextsJson(prompt_)}, {"answer", TextsJson(answer_)}, {"redacted", false}};
+  std::vector<std::pair<std::string, std::string>> prompt;
+  for (const ScannedText& text : prompt_) prompt.emplace_back(text.path, text.text);
+  json::object transcript{{"prompt", TextsJson(prompt)}, {"answer", TextsJson(answer_)}, {"redacted", false}};
   return json::serialize(transcript);
 }
 

@@ -78,10 +78,18 @@ class RequestGuard {
     std::string path;
     guardrails::Finding finding;
   };
+  // A text as the model read or wrote it, with what the scan found in it:
+  // the transcript is redacted from these, without scanning again.
+  struct ScannedText {
+    std::string path;
+    std::string text;
+    std::vector<guardrails::Finding> findings;
+  };
   struct StreamPiece {  // one choice or content block of a streamed answer
     std::unique_ptr<guardrails::StreamScanner> scanner;  // only when output is redacted or blocked
     std::unique_ptr<guardrails::StreamRestorer> restorer;
     std::string raw;        // what the model wrote
+    std::vector<guardrails::Finding> findings;  // in `raw`
     std::string delivered;  // what the client got
     std::optional<std::string> last_event;  // a template for a flushed tail (OpenAI)
     std::size_t findings_seen = 0;
@@ -111,7 +119,8 @@ class RequestGuard {
   std::vector<guardrails::Finding> input_findings_, output_findings_;
 
   std::vector<Located> located_;  // every finding, with where it was
-  std::vector<std::pair<std::string, std::string>> prompt_;  // path, original text
+  std::vector<ScannedText> prompt_;      // as the caller sent it
+  std::vector<ScannedText> raw_answer_;  // as the model wrote it
   std::vector<std::pair<std::string, std::string>> answer_;  // path, text as the client got it
   std::map<int, StreamPiece> pieces_;
   int redacted_ = 0, masked_ = 0;
