@@ -97,7 +97,9 @@ asio::awaitable<void> AdminApi::RecordAction(const Call& call, int status) {
   record.created_at_ms = NowMs();
   record.kind = "audit";
   // The chain of the tenant acted on; a platform-wide change goes to the platform's.
-  record.tenant = !call.tenant_id.empty() ? call.tenant_id : caller.tenant_id;
+  record.tenant = !call.tenant_id.empty() ? call.tenant_id
+                 : !call.acted_on_tenant.empty() ? call.acted_on_tenant
+                                                 : caller.tenant_id;
   record.payload = std::move(payload).Finish();
   core::Status queued = co_await deps_.audit->Push(std::move(record));
   if (!queued) {

@@ -82,6 +82,9 @@ struct Call {
   // The {tenant_id} of the path, checked to be one the caller reaches; empty
   // for routes without one.
   std::string tenant_id;
+  // The tenant a write acted on when its path does not name it (a review's):
+  // its audit entry goes to that tenant's chain. Set by the route.
+  std::string acted_on_tenant;
 
   std::string_view Param(std::string_view name) const { return responder.PathParam(name); }
 };

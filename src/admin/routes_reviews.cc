@@ -99,12 +99,14 @@ void AddReviewRoutes(AdminApi& api, http::Router& router) {
               // Through the queue, so that a request waiting on this review here wakes at once.
               STRATA_TRY(row, co_await queue->Decide(id, tenant, decision->approve, reviewer,
                                                      decision->justification));
+              call.acted_on_tenant = row->tenant_id;
               co_return Reply{200, review::ReviewerJson(*row)};
             }
             const std::int64_t now = NowMs();
             STRATA_TRY(row, co_await api.Blocking([&] {
               return reviews.Decide(id, tenant, decision->approve, reviewer, decision->justification, now);
             }));
+            call.acted_on_tenant = row->tenant_id;
             co_return Reply{200, review::ReviewerJson(*row)};
           });
 

@@ -91,6 +91,10 @@ test('an answer still pending after review_wait is a 423 the SDK does not retry;
 
   assert.equal((await decide(reviewId, 'approve')).status, 200);
   assert.equal((await decide(reviewId, 'reject')).status, 409, 'a decision is final');
+  // The decision is an entry in the audit chain of the review's tenant.
+  await eventually(async () => (await admin.get(`/admin/v1/tenants/${tenant.id}/records?kind=audit&limit=500`)).body.data
+    .some((r) => r.record.path === `/admin/v1/reviews/${reviewId}/decision` && r.record.actor_role === 'reviewer'),
+  5000, 'the decision in the audit chain');
   const collected = await (await poll(reviewId)).json();
   assert.equal(collected.status, 'approved');
   assert.equal(collected.response.choices[0].message.content, `Mock reply to: Pay the invoice to ${IBAN} please`);
