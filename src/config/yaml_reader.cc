@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "config/env_interpolation.h"
+#include "core/yaml_syntax.h"
 
 namespace strata::config {
 namespace {
@@ -135,6 +136,10 @@ Section::Section(const YAML::Node& node, std::string path, int line, Context& co
 }
 
 std::optional<Section> Section::Root(std::string_view yaml, Context& context) {
+  if (const core::SyntaxProblem syntax = core::CheckYamlSyntax(yaml, /*allow_anchors=*/true); syntax.line > 0) {
+    context.diagnostics.Add(syntax.line, "invalid YAML: " + syntax.message);
+    return std::nullopt;
+  }
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml));

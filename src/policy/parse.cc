@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "policy/document.h"
-#include "policy/internal/yaml_syntax.h"
+#include "core/yaml_syntax.h"
 #include "policy/internal/reader.h"
 #include "policy/policy.h"
 
@@ -452,7 +452,7 @@ core::Result<std::shared_ptr<const Document>> ParseDocument(const YAML::Node& no
 core::Result<std::shared_ptr<const Document>> ParseDocument(std::string_view yaml, std::string_view source,
                                                             std::string scope, std::string label) {
   Problems problems(source);
-  if (const internal::SyntaxProblem syntax = internal::CheckYamlSyntax(yaml); syntax.line > 0) {
+  if (const core::SyntaxProblem syntax = core::CheckYamlSyntax(yaml); syntax.line > 0) {
     problems.Add(syntax.line, "invalid YAML: " + syntax.message);
     return problems.ToError();
   }

@@ -42,7 +42,7 @@ case "$target" in
     sources=(
       "$src/tests/fuzz/policy_document_fuzz.cc" "$src/tests/fuzz/boost_header_only.cc"
       "$src/src/policy/parse.cc" "$src/src/policy/policy.cc" "$src/src/policy/glob.cc" "$src/src/policy/names.cc"
-      "$src/src/policy/internal/reader.cc" "$src/src/policy/internal/yaml_syntax.cc" "$src/src/guardrails/finding.cc"
+      "$src/src/policy/internal/reader.cc" "$src/src/core/yaml_syntax.cc" "$src/src/guardrails/finding.cc"
       "$src/src/core/error.cc" "$src/src/core/ids.cc" "$src/src/core/text.cc"
     )
     libs=(-lyaml-cpp -lyaml)

@@ -77,6 +77,13 @@ TEST(LoadConfigTest, EmptyInputGivesTheDefaults) {
   }
 }
 
+// yaml-cpp 0.7 never returns on these (core/yaml_syntax.h): a typo in a config
+// file must be an error at its line, not a hang.
+TEST(LoadConfigTest, ATypoTheYamlLibraryWouldLoopOnIsAnErrorAtItsLine) {
+  EXPECT_EQ(ErrorOf("server:\n  port: 4100\n,"), "strata.yaml:3: invalid YAML: a line cannot start with ','");
+  EXPECT_NE(ErrorOf("server: {port: 4100]").find("strata.yaml:1: invalid YAML"), std::string::npos);
+}
+
 TEST(LoadConfigTest, SourceIsTheFileName) {
   core::Result<Config> config = LoadConfigString("", "/etc/strata/strata.yaml", FakeEnvironment());
   ASSERT_TRUE(config);

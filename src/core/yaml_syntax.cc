@@ -1,8 +1,8 @@
-#include "policy/internal/yaml_syntax.h"
+#include "core/yaml_syntax.h"
 
 #include <yaml.h>
 
-namespace strata::policy::internal {
+namespace strata::core {
 
 namespace {
 
@@ -52,7 +52,7 @@ const char* PlainYamlViolation(const yaml_event_t& event) {
 
 }  // namespace
 
-SyntaxProblem CheckYamlSyntax(std::string_view text) {
+SyntaxProblem CheckYamlSyntax(std::string_view text, bool allow_anchors) {
   if (SyntaxProblem problem = CheckLineStarts(text); problem.line > 0) return problem;
   yaml_parser_t parser;
   if (yaml_parser_initialize(&parser) == 0) return {1, "cannot start the YAML parser"};
@@ -67,7 +67,7 @@ SyntaxProblem CheckYamlSyntax(std::string_view text) {
       break;
     }
     const bool end = event.type == YAML_STREAM_END_EVENT;
-    const char* refused = PlainYamlViolation(event);
+    const char* refused = allow_anchors ? nullptr : PlainYamlViolation(event);
     if (refused != nullptr) {
       problem.line = static_cast<int>(event.start_mark.line) + 1;
       problem.message = refused;
@@ -79,4 +79,4 @@ SyntaxProblem CheckYamlSyntax(std::string_view text) {
   return problem;
 }
 
-}  // namespace strata::policy::internal
+}  // namespace strata::core
