@@ -68,7 +68,10 @@ core::Result<std::unique_ptr<Database>> Database::Open(const std::string& path, 
     return core::Error::Unavailable("sqlite: " + path + ": cannot enable WAL mode (journal_mode is '" + *mode +
                                     "'); is the data directory on a network filesystem?");
   }
-  if (core::Status set = Exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !set) {
+  // secure_delete: what is deleted or overwritten (an erased subject's
+  // wrapped key, purged content) is zeroed in the file, not left in free pages.
+  if (core::Status set = Exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
+      !set) {
     return set.error();
   }
   return database;

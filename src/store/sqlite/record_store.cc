@@ -401,6 +401,16 @@ core::Result<std::vector<Record>> SqliteRecordStore::ExportSubject(std::string_v
   return records;
 }
 
+namespace {
+
+// After an erasure or a purge: the pages as they were before may still be in
+// the write-ahead log; a truncating checkpoint writes the zeroed pages back
+// and empties it. Best effort: a busy reader leaves the old frames until the
+// next checkpoint, and the next erasure or purge tries again.
+void DropOldPageImages(Connection& connection) { (void)connection.Execute("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+}  // namespace
+
 core::Result<SubjectErasure> SqliteRecordStore::EraseSubject(std::string_view tenant, std::string_view subject) {
   if (vault_ == nullptr) return NoVault();
   Connection connection = database_.Lock();
@@ -419,6 +429,7 @@ core::Result<SubjectErasure> SqliteRecordStore::EraseSubject(std::string_view te
     erasure.records = connection.changes();
   }
   if (core::Status committed = transaction->Commit(); !committed) return committed.error();
+  DropOldPageImages(connection);
   return erasure;
 }
 
@@ -434,7 +445,9 @@ core::Result<std::int64_t> SqliteRecordStore::PurgeContentBefore(std::string_vie
   update->Bind(1, cutoff_ms);
   if (!tenant.empty()) update->Bind(2, tenant);
   if (core::Status updated = update->Run(); !updated) return updated.error();
-  return connection.changes();
+  const std::int64_t purged = connection.changes();
+  if (purged > 0) DropOldPageImages(connection);
+  return purged;
 }
 
 core::Result<std::int64_t> SqliteRecordStore::PurgeRecordsBefore(std::string_view tenant, std::string_view kind,
@@ -447,7 +460,9 @@ core::Result<std::int64_t> SqliteRecordStore::PurgeRecordsBefore(std::string_vie
   if (core::Status removed = remove->Bind(1, cutoff_ms).Bind(2, tenant).Bind(3, kind).Run(); !removed) {
     return removed.error();
   }
-  return connection.changes();
+  const std::int64_t purged = connection.changes();
+  if (purged > 0) DropOldPageImages(connection);
+  return purged;
 }
 
 }  // namespace strata::store::sqlite

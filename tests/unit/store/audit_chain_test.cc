@@ -252,6 +252,31 @@ TEST_F(AuditChainTest, ErasingASubjectRemovesItsContentAndKeepsTheChainVerifying
   EXPECT_EQ(records_->EraseSubject("acme", "user-1")->records, 0);
 }
 
+// Crypto-shredding holds only if the wrapped key is really gone: not left in
+// a free page of the file or an old frame of the write-ahead log, while the
+// server still runs (secure_delete and a truncating checkpoint).
+TEST_F(AuditChainTest, AnErasedSubjectsWrappedKeyAndContentLeaveNoBytesInTheFiles) {
+  Append({WithContent(Inference("a1", "acme"), "user-1", "one"), Inference("a2", "acme")});
+  const std::string key_id = *vault_->KeyId("acme", "user-1");
+  std::string wrapped, sealed;
+  {
+    Connection connection = database_->Lock();
+    auto key = connection.Prepare("SELECT wrapped_key FROM subject_keys WHERE id = ?");
+    ASSERT_TRUE(key && *key->Bind(1, key_id).Step());
+    wrapped = key->ColumnBlob(0);
+    auto content = connection.Prepare("SELECT content FROM inference_records WHERE id = 'a1'");
+    ASSERT_TRUE(content && *content->Step());
+    sealed = content->ColumnBlob(0);
+  }
+  ASSERT_TRUE(records_->EraseSubject("acme", "user-1"));
+  for (const auto& file : std::filesystem::directory_iterator(dir_.path())) {  // the database still open
+    std::ifstream in(file.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(wrapped), std::string::npos) << file.path();
+    EXPECT_EQ(bytes.find(sealed.substr(sealed.size() - 40)), std::string::npos) << file.path();
+  }
+}
+
 TEST_F(AuditChainTest, PurgingContentOrRecordsKeepsTheChainVerifying) {
   Append({WithContent(Inference("old1", "acme", 1'000), "u", "a"), WithContent(Inference("old2", "globex", 1'000), "u", "b"),
           WithContent(Inference("new1", "acme", 5'000), "u", "c")});
