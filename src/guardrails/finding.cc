@@ -14,6 +14,7 @@ std::string_view EntityName(EntityType type) {
     case EntityType::kPerson: return "PERSON";
     case EntityType::kSecret: return "SECRET";
     case EntityType::kPromptInjection: return "PROMPT_INJECTION";
+    case EntityType::kPostalAddress: return "POSTAL_ADDRESS";
   }
   return "UNKNOWN";
 }

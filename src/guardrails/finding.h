@@ -18,8 +18,9 @@ enum class EntityType {
   kPerson,
   kSecret,
   kPromptInjection,
+  kPostalAddress,
 };
-inline constexpr int kEntityTypeCount = 10;
+inline constexpr int kEntityTypeCount = 11;
 
 // "EMAIL", "PHONE", "CREDIT_CARD", … : the placeholder and label spelling.
 std::string_view EntityName(EntityType type);

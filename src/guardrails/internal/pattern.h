@@ -63,6 +63,7 @@ struct PatternSpec {
 std::vector<PatternSpec> ContactPatterns();    // EMAIL, PHONE, IP_ADDRESS
 std::vector<PatternSpec> FinancialPatterns();  // CREDIT_CARD, IBAN, US_SSN
 std::vector<PatternSpec> PersonalPatterns();   // DATE_OF_BIRTH, PERSON
+std::vector<PatternSpec> AddressPatterns();    // POSTAL_ADDRESS
 std::vector<PatternSpec> SecretPatterns();     // SECRET
 std::vector<PatternSpec> InjectionPatterns();  // PROMPT_INJECTION
 

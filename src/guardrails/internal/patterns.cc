@@ -5,7 +5,7 @@ namespace strata::guardrails::internal {
 std::vector<PatternSpec> AllPatterns() {
   std::vector<PatternSpec> all;
   for (auto family : {ContactPatterns, FinancialPatterns, PersonalPatterns, SecretPatterns,
-                      InjectionPatterns}) {
+                      InjectionPatterns, AddressPatterns}) {
     std::vector<PatternSpec> patterns = family();
     all.insert(all.end(), patterns.begin(), patterns.end());
   }

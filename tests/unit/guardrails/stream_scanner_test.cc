@@ -48,6 +48,12 @@ std::vector<std::string> StreamTexts() {
           "9Z Grüße " + Filler(270) + "ghp_" + std::string(36, 'k'),
       Filler(600),
       "ann@example.com",
+      // Postal addresses: a street line that becomes a finding only once its
+      // city, state and ZIP (or postcode) have arrived, and one that counts
+      // because of a context word before it.
+      Filler(200) + "Please ship to 1600 Pennsylvania Avenue NW, Washington, DC 20500-0003 and " +
+          Filler(90) + "Hauptstraße 5, 10115 Berlin; I live at 42 Mulholland Drive. " + Filler(30) +
+          "10 Downing Street, London SW1A 2AA",
   };
 }
 
