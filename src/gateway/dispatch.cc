@@ -70,7 +70,6 @@ class ClientSink final : public providers::EventSink {
   bool started_ = false;
 };
 
-
 // Translates an OpenAI chat stream into Anthropic events on the way to the
 // client, for /v1/messages served by an OpenAI-compatible provider.
 class MessagesSink final : public providers::EventSink {
@@ -111,8 +110,7 @@ asio::awaitable<void> EndBrokenStream(core::Exchange& exchange, http::Responder&
   }
 }
 
-// Prices the exchange's usage at the called model's rates. Unknown models stay
-// unpriced (cost_usd empty), never silently free.
+// Whether `deployment` carries every tag a policy's route constraint requires.
 bool HasTags(const providers::Deployment& deployment, const std::vector<std::string>& required) {
   for (const std::string& tag : required) {
     if (std::find(deployment.tags.begin(), deployment.tags.end(), tag) == deployment.tags.end()) return false;
@@ -120,6 +118,8 @@ bool HasTags(const providers::Deployment& deployment, const std::vector<std::str
   return true;
 }
 
+// Prices the exchange's usage at the called model's rates. Unknown models stay
+// unpriced (cost_usd empty), never silently free.
 std::optional<pricing::Cost> Account(core::Exchange& exchange, const pricing::PriceTable& prices) {
   const std::optional<pricing::ModelPrice> price = prices.Find(exchange.upstream_model);
   if (!price) return std::nullopt;
@@ -337,9 +337,11 @@ asio::awaitable<void> Dispatch(core::Exchange& exchange, const std::vector<Alias
         co_return;
       }
       // A client that left is not the deployment's failure: leaving the attempt
-      // unrecorded makes the plan count it as neutral.
-      if (!responder.ClientGone()) plan.RecordFailure(last_error, end.delivered, Clock::now());
-      if (end.delivered || responder.ClientGone()) {
+      // unrecorded makes the plan count it as neutral. An answer held whole by
+      // the guard reached nobody yet, so it may still be retried.
+      const bool reached_client = end.delivered && !(guarded && guarded->holds());
+      if (!responder.ClientGone()) plan.RecordFailure(last_error, reached_client, Clock::now());
+      if (reached_client || responder.ClientGone()) {
         co_await EndBrokenStream(exchange, responder, last_error);
         co_return;
       }

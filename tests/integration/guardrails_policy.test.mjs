@@ -10,10 +10,11 @@ import { startMockLlm, startStrata } from './harness.mjs';
 
 const LIMIT = { timeout: 30_000 };
 const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
-let mock, strata, openai, anthropic;
+let mock, broken, strata, openai, anthropic;
 
 before(async () => {
   mock = await startMockLlm();
+  broken = await startMockLlm(['--fault', 'disconnect:3', '--fault-ratio', '1']);  // every stream breaks after 3 events
   const openaiDeployment = (name, tags) =>
     `      - {name: ${name}, provider: openai-compatible, base_url: "${mock.url}/v1", model: m, tags: [${tags}]}`;
   strata = await startStrata({
@@ -24,6 +25,10 @@ before(async () => {
       '  - name: leaky', '    deployments:', openaiDeployment('us-3', 'us'),
       '  - name: residency', '    deployments:', openaiDeployment('us-4', 'us'), openaiDeployment('eu-1', 'eu'),
       '  - name: us-only', '    deployments:', openaiDeployment('us-5', 'us'),
+      '  - name: held',
+      '    deployments:',
+      `      - {name: breaks, provider: openai-compatible, base_url: "${broken.url}/v1", model: m, priority: 0}`,
+      `      - {name: steady, provider: openai-compatible, base_url: "${mock.url}/v1", model: m, priority: 1}`,
       '  - name: claude',
       `    deployments: [{provider: anthropic, base_url: "${mock.url}", api_key: k, model: claude-sonnet-4-5}]`,
       'policy:',
@@ -39,6 +44,9 @@ before(async () => {
       '    - name: leaky-output',
       '      when: {models: [leaky]}',
       '      then: {input: allow, output: {SECRET: redact}}',
+      '    - name: hold-on-ibans',
+      '      when: {models: [held], findings: {in: output, types: [IBAN]}}',
+      '      then: {output: {IBAN: mask}}',
       '    - name: eu-only',
       '      when: {models: [residency, us-only]}',
       '      then: {route: {require_tags: [eu]}}',
@@ -51,6 +59,7 @@ before(async () => {
 after(async () => {
   await strata?.stop();
   await mock?.stop();
+  await broken?.stop();
 });
 
 const ask = (model, content, extra = {}) =>
@@ -130,4 +139,13 @@ test('a route constraint sends the request only to deployments with the tag', LI
     assert.match(error.message, /no deployment of 'us-only' meets the policy's route constraint \(tags: eu\)/);
     return true;
   });
+});
+
+test('a stream held whole for an output rule that breaks upstream is retried: the client never saw it', LIMIT, async () => {
+  const prompt = 'Pay to DE89 3704 0044 0532 0130 00 today';
+  const { data, response } = await ask('held', prompt, { stream: true }).withResponse();
+  assert.equal(response.headers.get('x-strata-deployment'), 'steady');
+  assert.ok(Number(response.headers.get('x-strata-attempts')) >= 2, 'the broken attempts were retried');
+  // Decided on the whole answer: the rule on output findings masked the IBAN.
+  assert.equal(await streamText(data), 'Mock reply to: Pay to ******************3000 today');
 });
