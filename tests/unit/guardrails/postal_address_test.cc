@@ -8,32 +8,10 @@
 
 #include "guardrails/redactor.h"
 #include "guardrails/scanner.h"
+#include "scan_test_support.h"
 
 namespace strata::guardrails {
 namespace {
-
-const Scanner& SharedScanner() {
-  static const Scanner scanner;
-  return scanner;
-}
-
-struct Found {
-  EntityType type;
-  std::string value;
-  bool operator==(const Found&) const = default;
-};
-
-void PrintTo(const Found& found, std::ostream* os) {
-  *os << EntityName(found.type) << "{" << found.value << "}";
-}
-
-std::vector<Found> FindingsIn(std::string_view text, const Scanner& scanner = SharedScanner()) {
-  std::vector<Found> found;
-  for (const Finding& finding : scanner.Scan(text)) {
-    found.push_back({finding.type, std::string(text.substr(finding.begin, finding.size()))});
-  }
-  return found;
-}
 
 std::vector<Found> Address(std::string value) {
   return {Found{EntityType::kPostalAddress, std::move(value)}};

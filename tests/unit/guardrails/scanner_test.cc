@@ -1,4 +1,5 @@
 #include "guardrails/scanner.h"
+#include "scan_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -8,30 +9,6 @@
 
 namespace strata::guardrails {
 namespace {
-
-// One scanner for the whole file: compiling the database is the slow part.
-const Scanner& SharedScanner() {
-  static const Scanner scanner;
-  return scanner;
-}
-
-struct Found {
-  EntityType type;
-  std::string value;
-  bool operator==(const Found&) const = default;
-};
-
-void PrintTo(const Found& found, std::ostream* os) {
-  *os << EntityName(found.type) << "{" << found.value << "}";
-}
-
-std::vector<Found> FindingsIn(std::string_view text) {
-  std::vector<Found> found;
-  for (const Finding& finding : SharedScanner().Scan(text)) {
-    found.push_back({finding.type, std::string(text.substr(finding.begin, finding.size()))});
-  }
-  return found;
-}
 
 std::vector<Found> One(EntityType type, std::string value) { return {Found{type, std::move(value)}}; }
 
