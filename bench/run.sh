@@ -7,7 +7,8 @@
 #   passthrough  Strata with no keys and no access log
 #   full         Strata with a tenant's virtual key, a rate limit, a token limit, a
 #                concurrency cap and a budget (never reached), the access log, and
-#                the inference record with its spend (guardrails join when they exist)
+#                the inference record with its spend, and the default policy (every
+#                request and answer scanned, content logged redacted and sealed)
 # Sections (bench/README.md says how to read each):
 #   requests  closed loop (wrk, 1/16/64 connections), fixed rate (strata-loadgen,
 #             1 000 and 5 000 requests/s, latency from each request's scheduled
