@@ -149,3 +149,15 @@ test('a stream held whole for an output rule that breaks upstream is retried: th
   // Decided on the whole answer: the rule on output findings masked the IBAN.
   assert.equal(await streamText(data), 'Mock reply to: Pay to ******************3000 today');
 });
+
+test('findings are counted by direction, type and action on /metrics', LIMIT, async () => {
+  await ask('chat', 'Write to dora@example.com');
+  const metrics = await (await fetch(`${strata.url}/metrics`)).text();
+  const count = (labels) => {
+    const line = metrics.split('\n').find((l) => l.startsWith(`strata_guardrails_findings_total{${labels}}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  assert.ok(count('direction="input",type="EMAIL",action="redact"') >= 1);
+  assert.ok(count('direction="input",type="SECRET",action="block"') >= 1, 'the blocked secrets of an earlier test');
+  assert.ok(!metrics.includes('dora@'), 'no value in a label');
+});

@@ -68,6 +68,10 @@ policy::RequestFacts RequestGuard::Facts() const {
   return facts;
 }
 
+policy::Action RequestGuard::ActionOf(const Located& found) const {
+  return ActionFor(effect_, found.direction, found.finding.type);
+}
+
 void RequestGuard::Evaluate(bool output_pass) { effect_ = policy_->Evaluate(Facts(), output_pass); }
 
 core::Status RequestGuard::CheckBlocked(Direction direction, std::size_t from) const {
@@ -358,7 +362,7 @@ std::string RequestGuard::DecisionRecord() const {
         {"begin", found.finding.begin},
         {"end", found.finding.end},
         {"score", found.finding.score},
-        {"action", policy::ActionName(ActionFor(effect_, found.direction, found.finding.type))}});
+        {"action", policy::ActionName(ActionOf(found))}});
   }
   json::array tags;
   for (const std::string& tag : effect_.require_tags) tags.emplace_back(tag);

@@ -71,6 +71,15 @@ class RequestGuard {
   // The prompt and answer with every finding replaced: what a reviewer sees.
   std::string RedactedTranscript() const;
   const std::string& subject() const { return subject_; }
+  // "pending", "approved" or "rejected" once a review was filed; empty before.
+  const std::string& review_status() const { return review_status_; }
+
+  // Calls visit(direction, type, action) for every finding, prompt first,
+  // with the action the policy in force gives it (for metrics).
+  template <class Visit>
+  void ForEachFinding(Visit&& visit) const {
+    for (const Located& found : located_) visit(found.direction, found.finding.type, ActionOf(found));
+  }
 
  private:
   struct Located {
@@ -96,6 +105,7 @@ class RequestGuard {
   };
 
   policy::RequestFacts Facts() const;
+  policy::Action ActionOf(const Located& found) const;
   void ApplyOutputStyles();
   bool OutputChangesText() const;
   core::Status CheckBlocked(policy::Direction direction, std::size_t from) const;

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/guard/guard_metrics.h"
+#include "gateway/stages/guard_stage.h"
 #include "observability/metrics.h"
 
 namespace strata::gateway {
@@ -238,6 +240,7 @@ boost::asio::awaitable<void> MetricsStage::OnComplete(core::Exchange& exchange) 
   const std::string_view deployment = served ? std::string_view(exchange.deployment) : std::string_view("none");
   const std::string_view provider = served ? OrNone(exchange.upstream_calls.back().provider) : std::string_view("none");
   const std::string_view tenant = TenantLabel(exchange.principal.tenant);
+  if (const RequestGuard* guard = GuardOf(exchange)) CountGuard(*guard);
 
   metrics.requests
       .WithCached({RouteOf(exchange.format), alias, deployment, provider, tenant, OutcomeOf(exchange),
