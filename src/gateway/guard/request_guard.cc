@@ -1,5 +1,6 @@
 #include "gateway/guard/request_guard.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -151,7 +152,10 @@ core::Status RequestGuard::Inspect(core::Exchange& exchange, double estimated_co
 
 core::Result<std::string> RequestGuard::FilterAnswer(std::string body) {
   boost::system::error_code ec;
-  json::value parsed = json::parse(body, ec);
+  // Parsed into a stack arena: one answer, dozens of nodes, no allocation each.
+  unsigned char buffer[8192];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  json::value parsed = json::parse(body, ec, &arena);
   if (ec || !parsed.is_object()) return body;  // not ours to judge: the client gets what the vendor sent
   std::vector<TextField> fields = AnswerTexts(format_, parsed.get_object());
   std::vector<std::vector<Finding>> found(fields.size());
@@ -258,7 +262,9 @@ core::Status RequestGuard::FilterEvent(std::string_view name, std::string_view d
     return core::Status();
   }
   boost::system::error_code ec;
-  json::value parsed = json::parse(data, ec);
+  unsigned char buffer[2048];  // one event: a stack arena holds it
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  json::value parsed = json::parse(data, ec, &arena);
   if (ec || !parsed.is_object()) {
     pass();
     return core::Status();
