@@ -107,7 +107,6 @@ core::Status RequestGuard::Inspect(core::Exchange& exchange, double estimated_co
   key_id_ = exchange.principal.key_id;
   model_ = exchange.model;
   endpoint_ = EndpointName(exchange.format);
-  subject_ = exchange.subject;
   estimated_cost_usd_ = estimated_cost_usd;
   if (const json::value* metadata = exchange.body.if_contains("metadata"); metadata && metadata->is_object()) {
     for (const auto& [key, value] : metadata->get_object()) {

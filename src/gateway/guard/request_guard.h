@@ -61,8 +61,8 @@ class RequestGuard {
 
   // Record keeping, once the answer is decided.
   void SetReview(std::string id, std::string_view status);
-  // {"policy": [...], "matched_rules": [...], "findings": [...], "actions": {...}, ...}:
-  // never a matched value (docs/POLICY.md, "Decision record").
+  // {"policy": [...], "matched_rules": [...], "findings": [...], "redacted": n, ...}:
+  // never a matched value (docs/POLICY.md, "Decision records").
   std::string DecisionRecord() const;
   // The exchange as the log keeps it under the effect's log_content: the
   // prompt and answer in full, or with every finding replaced by a
@@ -70,7 +70,6 @@ class RequestGuard {
   std::optional<std::string> LoggedContent() const;
   // The prompt and answer with every finding replaced: what a reviewer sees.
   std::string RedactedTranscript() const;
-  const std::string& subject() const { return subject_; }
   // "pending", "approved" or "rejected" once a review was filed; empty before.
   const std::string& review_status() const { return review_status_; }
 
@@ -123,7 +122,7 @@ class RequestGuard {
   core::ApiFormat format_ = core::ApiFormat::kOpenAiChat;
 
   // Facts the policy reads, owned here.
-  std::string tenant_, team_, key_id_, model_, endpoint_, subject_;
+  std::string tenant_, team_, key_id_, model_, endpoint_;
   std::vector<std::pair<std::string, std::string>> metadata_;
   double estimated_cost_usd_ = 0;
   std::vector<guardrails::Finding> input_findings_, output_findings_;
