@@ -119,16 +119,16 @@ test('approved within review_wait: the caller just gets the answer, whole or str
 });
 
 test('rejected within review_wait: 403 review_rejected with the justification', LIMIT, async () => {
-  const request = ask(`${INJECTION} now`);
+  // The outcome is caught at once: the refusal may come before this test looks at it.
+  const outcome = ask(`${INJECTION} now`).then(() => null, (error) => error);
   const review = await filed((r) => JSON.stringify(r.redacted_exchange).includes(' now'));
   await decide(review.id, 'reject', 'prompt injection attempt');
-  await assert.rejects(request, (error) => {
-    assert.equal(error.status, 403);
-    assert.equal(error.code, 'review_rejected');
-    assert.match(error.message, /prompt injection attempt/);
-    assert.equal(error.error.review_id, review.id);
-    return true;
-  });
+  const error = await outcome;
+  assert.ok(error, 'the request was refused');
+  assert.equal(error.status, 403);
+  assert.equal(error.code, 'review_rejected');
+  assert.match(error.message, /prompt injection attempt/);
+  assert.equal(error.error.review_id, review.id);
   assert.equal((await (await poll(review.id)).json()).justification, 'prompt injection attempt');
 });
 
