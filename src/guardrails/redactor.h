@@ -76,6 +76,8 @@ class Redactor {
 
   // How many distinct placeholders were issued.
   std::size_t placeholder_count() const { return placeholder_by_key_.size(); }
+  // Whether Restore() would put anything back.
+  bool restores_any() const { return !value_by_placeholder_.empty(); }
 
  private:
   std::string Placeholder(EntityType type, std::string_view value);

@@ -114,7 +114,11 @@ constexpr std::string_view kDefaultPolicy = R"(rules:
 Policy::Policy(std::vector<std::shared_ptr<const Document>> documents) {
   documents_.reserve(documents.size());
   for (std::shared_ptr<const Document>& document : documents) {
-    if (document) documents_.push_back(std::move(document));
+    if (!document) continue;
+    for (const Rule& rule : document->rules) {
+      reads_estimated_cost_ = reads_estimated_cost_ || rule.when.cost_above || rule.when.cost_below;
+    }
+    documents_.push_back(std::move(document));
   }
 }
 

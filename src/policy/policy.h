@@ -113,8 +113,13 @@ class Policy {
   // {"config", "platform@v3", "tenant:ten_1@v2"}: what a decision record cites.
   std::vector<std::string> VersionsFor(std::string_view tenant) const;
 
+  // Whether some rule's condition reads RequestFacts::estimated_cost_usd:
+  // callers compute the estimate only then (it walks the whole body).
+  bool reads_estimated_cost() const { return reads_estimated_cost_; }
+
  private:
   std::vector<std::shared_ptr<const Document>> documents_;
+  bool reads_estimated_cost_ = false;
 };
 
 // The built-in document of Policy::Default() (docs/POLICY.md, "Defaults"),

@@ -93,6 +93,17 @@ void RequestGuard::ApplyOutputStyles() {
   }
 }
 
+bool RequestGuard::CountReplacements(Direction direction, std::span<const Finding> findings) {
+  bool any = false;
+  for (const Finding& finding : findings) {
+    const RedactionStyle style = StyleFor(ActionFor(effect_, direction, finding.type));
+    redacted_ += style == RedactionStyle::kPlaceholder ? 1 : 0;
+    masked_ += style == RedactionStyle::kMask ? 1 : 0;
+    any = any || style != RedactionStyle::kKeep;
+  }
+  return any;
+}
+
 bool RequestGuard::OutputChangesText() const {
   for (Action action : effect_.output) {
     if (StyleFor(action) != RedactionStyle::kKeep) return true;
@@ -115,14 +126,12 @@ core::Status RequestGuard::Inspect(core::Exchange& exchange, double estimated_co
   }
 
   std::vector<TextField> fields = RequestTexts(exchange.format, exchange.body);
-  std::vector<std::vector<Finding>> found(fields.size());
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const std::string_view text(*fields[i].text);
-    found[i] = scanner_.Scan(text);
-    prompt_.push_back({fields[i].path, std::string(text), found[i]});
-    for (const Finding& finding : found[i]) {
+  for (const TextField& field : fields) {
+    const std::string_view text(*field.text);
+    ScannedText& scanned = prompt_.emplace_back(ScannedText{field.path, std::string(text), scanner_.Scan(text)});
+    for (const Finding& finding : scanned.findings) {
       input_findings_.push_back(finding);
-      located_.push_back({Direction::kInput, fields[i].path, finding});
+      located_.push_back({Direction::kInput, field.path, finding});
     }
   }
   Evaluate(false);
@@ -134,14 +143,9 @@ core::Status RequestGuard::Inspect(core::Exchange& exchange, double estimated_co
     redactor_.SetStyle(static_cast<EntityType>(type), StyleFor(effect_.input[type]));
   }
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    bool changes = false;
-    for (const Finding& finding : found[i]) {
-      const RedactionStyle style = StyleFor(ActionFor(effect_, Direction::kInput, finding.type));
-      redacted_ += style == RedactionStyle::kPlaceholder ? 1 : 0;
-      masked_ += style == RedactionStyle::kMask ? 1 : 0;
-      changes = changes || style != RedactionStyle::kKeep;
+    if (CountReplacements(Direction::kInput, prompt_[i].findings)) {
+      *fields[i].text = redactor_.Redact(*fields[i].text, prompt_[i].findings);
     }
-    if (changes) *fields[i].text = redactor_.Redact(*fields[i].text, found[i]);
   }
   // What the model makes up from here on is not the caller's to get back.
   redactor_.StopRestoringNew();
@@ -157,13 +161,14 @@ core::Result<std::string> RequestGuard::FilterAnswer(std::string body) {
   json::value parsed = json::parse(body, ec, &arena);
   if (ec || !parsed.is_object()) return body;  // not ours to judge: the client gets what the vendor sent
   std::vector<TextField> fields = AnswerTexts(format_, parsed.get_object());
-  std::vector<std::vector<Finding>> found(fields.size());
   const std::size_t first_output = located_.size();
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    found[i] = scanner_.Scan(*fields[i].text);
-    for (const Finding& finding : found[i]) {
+  const std::size_t first_answer = raw_answer_.size();
+  for (const TextField& field : fields) {
+    const std::string_view text(*field.text);
+    ScannedText& scanned = raw_answer_.emplace_back(ScannedText{field.path, std::string(text), scanner_.Scan(text)});
+    for (const Finding& finding : scanned.findings) {
       output_findings_.push_back(finding);
-      located_.push_back({Direction::kOutput, fields[i].path, finding});
+      located_.push_back({Direction::kOutput, field.path, finding});
     }
   }
   if (effect_.output_dependent) {
@@ -176,17 +181,11 @@ core::Result<std::string> RequestGuard::FilterAnswer(std::string body) {
   }
   bool changed = false;
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    std::string text(*fields[i].text);
-    if (!found[i].empty() && OutputChangesText()) {
-      for (const Finding& finding : found[i]) {
-        const RedactionStyle style = StyleFor(ActionFor(effect_, Direction::kOutput, finding.type));
-        redacted_ += style == RedactionStyle::kPlaceholder ? 1 : 0;
-        masked_ += style == RedactionStyle::kMask ? 1 : 0;
-      }
-      text = redactor_.Redact(text, found[i]);
-    }
+    const ScannedText& scanned = raw_answer_[first_answer + i];
+    std::string text = CountReplacements(Direction::kOutput, scanned.findings)
+                           ? redactor_.Redact(scanned.text, scanned.findings)
+                           : scanned.text;
     if (effect_.restore) text = redactor_.Restore(text);
-    raw_answer_.push_back({fields[i].path, std::string(*fields[i].text), std::move(found[i])});
     if (text != *fields[i].text) {
       *fields[i].text = text;
       changed = true;
@@ -202,7 +201,7 @@ std::string RequestGuard::ReleaseText(StreamPiece& piece, std::string_view raw) 
     if (!piece.scanner) piece.scanner = std::make_unique<guardrails::StreamScanner>(scanner_, redactor_);
     released = piece.scanner->Push(raw);
   }
-  if (effect_.restore && redactor_.placeholder_count() > 0) {
+  if (effect_.restore && redactor_.restores_any()) {
     if (!piece.restorer) piece.restorer = std::make_unique<guardrails::StreamRestorer>(redactor_);
     released = piece.restorer->Push(released);
   }

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,9 @@ class RequestGuard {
   policy::Action ActionOf(const Located& found) const;
   void ApplyOutputStyles();
   bool OutputChangesText() const;
+  // Counts the findings the policy in force replaces (redacted or masked);
+  // whether there is any.
+  bool CountReplacements(policy::Direction direction, std::span<const guardrails::Finding> findings);
   core::Status CheckBlocked(policy::Direction direction, std::size_t from) const;
   void Evaluate(bool output_pass);
   // Takes the findings the piece's stream scanner released since last asked;

@@ -53,11 +53,14 @@ boost::asio::awaitable<StageOutcome> GuardStage::OnAdmit(core::Exchange& exchang
   exchange.subject = SubjectOf(exchange, request, options_.subject_header);
   std::shared_ptr<const policy::Policy> policy = policy_ ? policy_() : nullptr;
   if (!policy) policy = policy::Policy::Default();
+  double estimated_usd = 0;
+  if (policy->reads_estimated_cost()) {
+    const std::uint64_t input_tokens = pricing::EstimateRequestInputTokens(exchange.body);
+    estimated_usd =
+        static_cast<double>(WorstCaseNanoUsd(exchange, routes, prices_, limits_.default_max_output_tokens, input_tokens)) *
+        1e-9;
+  }
   auto guard = std::make_shared<RequestGuard>(SharedScanner(), std::move(policy));
-  const std::uint64_t input_tokens = pricing::EstimateRequestInputTokens(exchange.body);
-  const double estimated_usd =
-      static_cast<double>(WorstCaseNanoUsd(exchange, routes, prices_, limits_.default_max_output_tokens, input_tokens)) *
-      1e-9;
   core::Status inspected = guard->Inspect(exchange, estimated_usd);
   exchange.guard = guard;  // kept even when blocked: the decision record says why
   if (!inspected) co_return inspected.error();

@@ -3,11 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
-
 #include "core/ids.h"
+#include "core/json_writer.h"
 #include "gateway/guard/request_guard.h"
 #include "gateway/stages/guard_stage.h"
-#include "core/json_writer.h"
 #include "observability/log.h"
 
 namespace strata::gateway {
