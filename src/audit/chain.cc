@@ -1,6 +1,6 @@
 #include "audit/chain.h"
 
-#include "audit/internal/framing.h"
+#include "audit/framing.h"
 
 namespace strata::audit {
 namespace {
@@ -23,11 +23,11 @@ void KeepOnlyDigest(Entry& entry) {
 Digest EntryHash(std::string_view tenant, std::uint64_t seq, const Digest& prev_hash, const Digest& stored_digest) {
   std::string framed;
   framed.reserve(4 + kEntryDomain.size() + 4 + tenant.size() + 8 + 32 + 32);
-  internal::AppendLengthPrefixed(framed, kEntryDomain);
-  internal::AppendLengthPrefixed(framed, tenant);
-  internal::AppendU64(framed, seq);
-  internal::AppendDigest(framed, prev_hash);
-  internal::AppendDigest(framed, stored_digest);
+  AppendLengthPrefixed(framed, kEntryDomain);
+  AppendLengthPrefixed(framed, tenant);
+  AppendU64(framed, seq);
+  AppendDigest(framed, prev_hash);
+  AppendDigest(framed, stored_digest);
   return Sha256(framed);
 }
 

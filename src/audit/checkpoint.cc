@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "audit/internal/framing.h"
+#include "audit/framing.h"
 #include "audit/internal/json_fields.h"
 
 namespace strata::audit {
@@ -10,22 +10,17 @@ namespace {
 
 constexpr std::string_view kCheckpointDomain = "strata.audit.checkpoint.v1";
 
-template <std::size_t N>
-std::string_view AsBytes(const std::array<std::uint8_t, N>& array) {
-  return {reinterpret_cast<const char*>(array.data()), N};
-}
-
 }  // namespace
 
 std::string CheckpointSignedBytes(std::string_view tenant, std::uint64_t seq, const Digest& hash,
                                   std::int64_t time_ms) {
   std::string framed;
   framed.reserve(4 + kCheckpointDomain.size() + 4 + tenant.size() + 8 + 32 + 8);
-  internal::AppendLengthPrefixed(framed, kCheckpointDomain);
-  internal::AppendLengthPrefixed(framed, tenant);
-  internal::AppendU64(framed, seq);
-  internal::AppendDigest(framed, hash);
-  internal::AppendU64(framed, static_cast<std::uint64_t>(time_ms));
+  AppendLengthPrefixed(framed, kCheckpointDomain);
+  AppendLengthPrefixed(framed, tenant);
+  AppendU64(framed, seq);
+  AppendDigest(framed, hash);
+  AppendU64(framed, static_cast<std::uint64_t>(time_ms));
   return framed;
 }
 

@@ -37,5 +37,7 @@ inline constexpr std::string_view kRecordFormTag = "strata.record.v1";
 
 // The framed bytes of `fields` (see above). Pure.
 std::string RecordStoredForm(const RecordFields& fields);
+// The same, appended to `out`: the writer reuses one buffer for a batch.
+void AppendRecordStoredForm(std::string& out, const RecordFields& fields);
 
 }  // namespace strata::store::sqlite

@@ -1,11 +1,13 @@
 #include "store/sqlite/record_store.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 #include <tuple>
 
 #include "audit/digest.h"
+#include "audit/framing.h"
 #include "store/sqlite/content_vault.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/record_form.h"
@@ -27,19 +29,18 @@ void AddUp(SpendGroups& groups, const SpendRow& row) {
   sum.cost_nano_usd += row.cost_nano_usd;
 }
 
-std::string_view AsBytes(const audit::Digest& digest) {
-  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+// A fixed-size column (digest, key, signature) as read back. A value of the
+// wrong size (only a hand-edited row has one) is kept as far as it goes,
+// zero-padded: it then fails to verify rather than failing the read.
+template <std::size_t N>
+std::array<std::uint8_t, N> FixedColumn(const Statement& statement, int column) {
+  std::array<std::uint8_t, N> value{};
+  const std::string bytes = statement.ColumnBlob(column);
+  std::memcpy(value.data(), bytes.data(), std::min(bytes.size(), N));
+  return value;
 }
 
-// A digest column as read back. A value of the wrong size (only a hand-edited
-// row has one) is kept as far as it goes, zero-padded: it then fails to
-// verify rather than failing the read.
-audit::Digest DigestColumn(const Statement& statement, int column) {
-  audit::Digest digest{};
-  const std::string bytes = statement.ColumnBlob(column);
-  std::memcpy(digest.data(), bytes.data(), std::min(bytes.size(), digest.size()));
-  return digest;
-}
+audit::Digest DigestColumn(const Statement& statement, int column) { return FixedColumn<32>(statement, column); }
 
 // Runs `on_failure` unless dismissed: an early return from a transaction.
 template <class F>
@@ -60,8 +61,8 @@ core::Error NoVault() { return core::Error::Internal("store: content needs a con
 
 }  // namespace
 
-core::Result<audit::ChainHead> SqliteRecordStore::Head(Connection& connection, std::string_view tenant) {
-  if (auto cached = heads_.find(tenant); cached != heads_.end()) return cached->second;
+core::Result<audit::ChainHead*> SqliteRecordStore::Head(Connection& connection, std::string_view tenant) {
+  if (auto cached = heads_.find(tenant); cached != heads_.end()) return &cached->second;
   core::Result<Statement> select =
       connection.Prepare("SELECT seq, hash FROM audit_chain WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1");
   if (!select) return select.error();
@@ -69,8 +70,7 @@ core::Result<audit::ChainHead> SqliteRecordStore::Head(Connection& connection, s
   if (!row) return row.error();
   audit::ChainHead head{.seq = 0, .hash = audit::kGenesisHash};
   if (*row) head = {.seq = static_cast<std::uint64_t>(select->ColumnInt64(0)), .hash = DigestColumn(*select, 1)};
-  heads_.emplace(std::string(tenant), head);
-  return head;
+  return &heads_.emplace(std::string(tenant), head).first->second;
 }
 
 core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
@@ -104,6 +104,7 @@ core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
     if (!link) {
       return link.error();
     }
+    std::string stored_form;  // one buffer for the batch
     for (const Record& record : records) {
       const std::string_view tenant = record.tenant.empty() ? kPlatformTenant : std::string_view(record.tenant);
       if (core::Status valid = audit::CheckTenant(tenant); !valid) {
@@ -128,7 +129,7 @@ core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
       insert->Bind(1, record.id).Bind(2, record.created_at_ms).Bind(3, record.kind).Bind(4, record.payload);
       insert->Bind(5, tenant);
       if (sealed) {
-        insert->BindBlob(6, *sealed).BindBlob(7, AsBytes(content_digest));
+        insert->BindBlob(6, *sealed).BindBlob(7, audit::AsBytes(content_digest));
       } else {
         insert->BindNull(6).BindNull(7);
       }
@@ -146,29 +147,32 @@ core::Status SqliteRecordStore::AppendBatch(std::span<const Record> records) {
       if (connection.changes() != 1) continue;
       if (record.spend) AddUp(spend, *record.spend);
 
-      core::Result<audit::ChainHead> head = Head(connection, tenant);
+      core::Result<audit::ChainHead*> head = Head(connection, tenant);
       if (!head) return head.error();
-      const audit::Digest stored_digest = audit::Sha256(RecordStoredForm({
-          .id = record.id,
-          .created_at_ms = record.created_at_ms,
-          .kind = record.kind,
-          .tenant = tenant,
-          .payload = record.payload,
-          .content_key_id = key_id,
-          .content_digest = content_digest,
-      }));
-      const audit::ChainHead next{.seq = head->seq + 1,
-                                  .hash = audit::EntryHash(tenant, head->seq + 1, head->hash, stored_digest)};
+      stored_form.clear();
+      AppendRecordStoredForm(stored_form, {
+                                              .id = record.id,
+                                              .created_at_ms = record.created_at_ms,
+                                              .kind = record.kind,
+                                              .tenant = tenant,
+                                              .payload = record.payload,
+                                              .content_key_id = key_id,
+                                              .content_digest = content_digest,
+                                          });
+      const audit::Digest stored_digest = audit::Sha256(stored_form);
+      audit::ChainHead& last = **head;
+      const audit::ChainHead next{.seq = last.seq + 1,
+                                  .hash = audit::EntryHash(tenant, last.seq + 1, last.hash, stored_digest)};
       link->Reset();
       core::Status linked = link->Bind(1, tenant)
                                 .Bind(2, static_cast<std::int64_t>(next.seq))
                                 .Bind(3, record.id)
-                                .BindBlob(4, AsBytes(stored_digest))
-                                .BindBlob(5, AsBytes(head->hash))
-                                .BindBlob(6, AsBytes(next.hash))
+                                .BindBlob(4, audit::AsBytes(stored_digest))
+                                .BindBlob(5, audit::AsBytes(last.hash))
+                                .BindBlob(6, audit::AsBytes(next.hash))
                                 .Run();
       if (!linked) return linked.error();
-      heads_.insert_or_assign(std::string(tenant), next);
+      last = next;
     }
   }
   // One upsert per (tenant, team, key, model, day) of the batch, not one per
@@ -265,13 +269,12 @@ core::Result<std::vector<ChainLink>> SqliteRecordStore::ListChain(std::string_vi
     link.entry.prev_hash = DigestColumn(*select, 3);
     link.entry.hash = DigestColumn(*select, 4);
     if (select->ColumnInt64(5) != 0) {
-      const std::string id = select->ColumnText(1);
       const std::string kind = select->ColumnText(7);
       const std::string row_tenant = select->ColumnText(8);
       const std::string payload = select->ColumnText(9);
       const std::string key_id = select->ColumnText(10);
       link.entry.stored = RecordStoredForm({
-          .id = id,
+          .id = link.record_id,
           .created_at_ms = select->ColumnInt64(6),
           .kind = kind,
           .tenant = row_tenant,
@@ -300,10 +303,8 @@ core::Result<std::vector<audit::Checkpoint>> SqliteRecordStore::Checkpoints(std:
                                  .seq = static_cast<std::uint64_t>(select->ColumnInt64(0)),
                                  .hash = DigestColumn(*select, 1),
                                  .time_ms = select->ColumnInt64(2)};
-    const std::string key = select->ColumnBlob(3);
-    const std::string signature = select->ColumnBlob(4);
-    std::memcpy(checkpoint.key.data(), key.data(), std::min(key.size(), checkpoint.key.size()));
-    std::memcpy(checkpoint.signature.data(), signature.data(), std::min(signature.size(), checkpoint.signature.size()));
+    checkpoint.key = FixedColumn<std::tuple_size_v<audit::PublicKey>>(*select, 3);
+    checkpoint.signature = FixedColumn<std::tuple_size_v<audit::Signature>>(*select, 4);
     checkpoints.push_back(std::move(checkpoint));
   }
   return checkpoints;
@@ -347,11 +348,10 @@ core::Status SqliteRecordStore::AddCheckpoint(const audit::Checkpoint& checkpoin
   if (!insert) return insert.error();
   return insert->Bind(1, checkpoint.tenant)
       .Bind(2, static_cast<std::int64_t>(checkpoint.seq))
-      .BindBlob(3, AsBytes(checkpoint.hash))
+      .BindBlob(3, audit::AsBytes(checkpoint.hash))
       .Bind(4, checkpoint.time_ms)
-      .BindBlob(5, std::string_view(reinterpret_cast<const char*>(checkpoint.key.data()), checkpoint.key.size()))
-      .BindBlob(6, std::string_view(reinterpret_cast<const char*>(checkpoint.signature.data()),
-                                    checkpoint.signature.size()))
+      .BindBlob(5, audit::AsBytes(checkpoint.key))
+      .BindBlob(6, audit::AsBytes(checkpoint.signature))
       .Run();
 }
 

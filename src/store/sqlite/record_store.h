@@ -56,7 +56,7 @@ class SqliteRecordStore final : public RecordStore {
  private:
   // `tenant`'s head: from heads_, else read from audit_chain (seq 0 and the
   // genesis hash for a new chain).
-  core::Result<audit::ChainHead> Head(Connection& connection, std::string_view tenant);
+  core::Result<audit::ChainHead*> Head(Connection& connection, std::string_view tenant);
 
   Database& database_;
   SqliteContentVault* vault_;

@@ -1,16 +1,17 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "audit/digest.h"
 
-// The byte framing that entry hashes and checkpoint signatures are computed
-// over (docs/AUDIT.md, "Byte layout"). Fixed-width big-endian integers and
+// The byte framing that entry hashes, checkpoint signatures and a record's
+// stored form are computed over (docs/AUDIT.md, "Byte layout"). Fixed-width big-endian integers and
 // length-prefixed strings, so that no two different field tuples can produce
 // the same bytes.
-namespace strata::audit::internal {
+namespace strata::audit {
 
 inline void AppendU32(std::string& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift & 0xff));
@@ -27,8 +28,14 @@ inline void AppendLengthPrefixed(std::string& out, std::string_view bytes) {
   out.append(bytes);
 }
 
+// The bytes of a digest, key or signature, as a view.
+template <std::size_t N>
+std::string_view AsBytes(const std::array<std::uint8_t, N>& array) {
+  return {reinterpret_cast<const char*>(array.data()), N};
+}
+
 inline void AppendDigest(std::string& out, const Digest& digest) {
   out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
-}  // namespace strata::audit::internal
+}  // namespace strata::audit
