@@ -33,28 +33,10 @@ json::object PolicyJson(const store::PolicyVersion& row) {
           {"created_by", row.created_by}};
 }
 
-// ParseDocument's "policy:3: message" lines as "line 3: message" (a problem
-// with no line, such as an empty document, keeps just its message).
-std::vector<std::string> Problems(const core::Error& error) {
-  std::vector<std::string> problems;
-  std::string_view rest = error.message();
-  while (!rest.empty()) {
-    const std::size_t end = rest.find('\n');
-    std::string_view line = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    if (line.starts_with(kSourceName) && line.size() > kSourceName.size() && line[kSourceName.size()] == ':') {
-      line.remove_prefix(kSourceName.size() + 1);
-      const std::size_t colon = line.find(": ");
-      if (colon != std::string_view::npos && colon > 0 &&
-          line.substr(0, colon).find_first_not_of("0123456789") == std::string_view::npos) {
-        problems.push_back("line " + std::string(line.substr(0, colon)) + ": " + std::string(line.substr(colon + 2)));
-        continue;
-      }
-      if (line.starts_with(" ")) line.remove_prefix(1);
-    }
-    problems.push_back(std::string(line));
-  }
-  return problems;
+// "line 3: message" (a problem with no line, such as an empty document,
+// keeps just its message).
+std::string Shown(const policy::ParseProblem& problem) {
+  return problem.line > 0 ? "line " + std::to_string(problem.line) + ": " + problem.message : problem.message;
 }
 
 // The request's `source` (strict: nothing else in the body).
@@ -72,11 +54,12 @@ core::Result<std::string> ReadSource(const http::Request& request) {
 
 // Parses `source` as `scope`'s document; the error lists every problem.
 core::Result<std::shared_ptr<const policy::Document>> Check(const std::string& source, const std::string& scope) {
+  std::vector<policy::ParseProblem> problems;
   core::Result<std::shared_ptr<const policy::Document>> document =
-      policy::ParseDocument(source, kSourceName, scope, scope.empty() ? "platform" : "tenant:" + scope);
+      policy::ParseDocument(source, kSourceName, scope, scope.empty() ? "platform" : "tenant:" + scope, &problems);
   if (document) return document;
   std::string message = "the policy document is invalid:";
-  for (const std::string& problem : Problems(document.error())) message += "\n" + problem;
+  for (const policy::ParseProblem& problem : problems) message += "\n" + Shown(problem);
   return core::Error::InvalidRequest(std::move(message), "source");
 }
 
@@ -206,8 +189,9 @@ void AddPolicyRoutes(AdminApi& api, http::Router& router) {
               "policies", schema_validate, Ref("PolicyValidation")),
           [](Call& call) -> asio::awaitable<core::Result<Reply>> {
             STRATA_TRY(text, ReadSource(call.request));
+            std::vector<policy::ParseProblem> problems;
             core::Result<std::shared_ptr<const policy::Document>> document =
-                policy::ParseDocument(*text, kSourceName, call.caller.tenant_id, "validate");
+                policy::ParseDocument(*text, kSourceName, call.caller.tenant_id, "validate", &problems);
             json::object reply;
             if (document) {
               json::array rules;
@@ -215,7 +199,7 @@ void AddPolicyRoutes(AdminApi& api, http::Router& router) {
               reply = {{"valid", true}, {"rules", std::move(rules)}};
             } else {
               json::array errors;
-              for (std::string& problem : Problems(document.error())) errors.push_back(json::value(problem));
+              for (const policy::ParseProblem& problem : problems) errors.push_back(json::value(Shown(problem)));
               reply = {{"valid", false}, {"errors", std::move(errors)}};
             }
             co_return Reply{200, std::move(reply)};

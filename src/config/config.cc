@@ -411,36 +411,17 @@ void ReadTracing(Section& section, tracing::TracingOptions& options) {
 }
 
 // `policy:` (docs/POLICY.md) is a language of its own, parsed by the policy
-// module from the raw node. Its problems come back as "file:line: message"
-// lines in one error; they are split here so that they sort among the
-// config's own by line.
+// module from the raw node; its problems join the config's own, by line.
 void ReadPolicy(const YAML::Node& node, std::string_view file_name, Diagnostics& diagnostics,
                 std::shared_ptr<const policy::Document>& out) {
+  std::vector<policy::ParseProblem> problems;
   core::Result<std::shared_ptr<const policy::Document>> document =
-      policy::ParseDocument(node, file_name, "", "config", "policy");
+      policy::ParseDocument(node, file_name, "", "config", "policy", &problems);
   if (document) {
     out = *document;
     return;
   }
-  const std::string all = document.error().message();  // error() returns a copy: keep it alive
-  const std::string prefix = std::string(file_name) + ":";
-  std::string_view rest = all;
-  while (!rest.empty()) {
-    const std::size_t end = std::min(rest.find('\n'), rest.size());
-    std::string_view text = rest.substr(0, end);
-    rest.remove_prefix(std::min(end + 1, rest.size()));
-    int line = 0;
-    if (text.starts_with(prefix)) {
-      text.remove_prefix(prefix.size());
-      const std::size_t digits = text.find_first_not_of("0123456789");
-      if (digits != 0 && digits != std::string_view::npos && text[digits] == ':') {
-        line = std::stoi(std::string(text.substr(0, digits)));
-        text.remove_prefix(digits + 1);
-      }
-      if (text.starts_with(" ")) text.remove_prefix(1);
-    }
-    diagnostics.Add(line, std::string(text));
-  }
+  for (policy::ParseProblem& problem : problems) diagnostics.Add(problem.line, std::move(problem.message));
 }
 
 }  // namespace

@@ -430,8 +430,9 @@ std::shared_ptr<Document> ReadDocument(const YAML::Node& root, std::string path,
 }
 
 core::Result<std::shared_ptr<const Document>> Finish(std::shared_ptr<Document> document, const Problems& problems,
-                                                     std::string_view source, std::string scope, std::string label) {
-  if (!problems.empty()) return problems.ToError();
+                                                     std::string_view source, std::string scope, std::string label,
+                                                     std::vector<ParseProblem>* out) {
+  if (!problems.empty()) return problems.ToError(out);
   document->source = std::string(source);
   document->scope = std::move(scope);
   document->label = std::move(label);
@@ -443,33 +444,34 @@ core::Result<std::shared_ptr<const Document>> Finish(std::shared_ptr<Document> d
 
 core::Result<std::shared_ptr<const Document>> ParseDocument(const YAML::Node& node, std::string_view source,
                                                             std::string scope, std::string label,
-                                                            std::string_view path) {
+                                                            std::string_view path, std::vector<ParseProblem>* out) {
   Problems problems(source);
   std::shared_ptr<Document> document = ReadDocument(node, std::string(path), problems);
-  return Finish(std::move(document), problems, source, std::move(scope), std::move(label));
+  return Finish(std::move(document), problems, source, std::move(scope), std::move(label), out);
 }
 
 core::Result<std::shared_ptr<const Document>> ParseDocument(std::string_view yaml, std::string_view source,
-                                                            std::string scope, std::string label) {
+                                                            std::string scope, std::string label,
+                                                            std::vector<ParseProblem>* out) {
   Problems problems(source);
   if (const core::SyntaxProblem syntax = core::CheckYamlSyntax(yaml); syntax.line > 0) {
     problems.Add(syntax.line, "invalid YAML: " + syntax.message);
-    return problems.ToError();
+    return problems.ToError(out);
   }
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml));
   } catch (const YAML::Exception& error) {
     problems.Add(error.mark.is_null() ? 0 : error.mark.line + 1, "invalid YAML: " + error.msg);
-    return problems.ToError();
+    return problems.ToError(out);
   }
   if (documents.size() > 1) {
     problems.Add(LineOf(documents[1]), "a policy holds one YAML document; found another here");
-    return problems.ToError();
+    return problems.ToError(out);
   }
   const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   std::shared_ptr<Document> document = ReadDocument(root, "", problems);
-  return Finish(std::move(document), problems, source, std::move(scope), std::move(label));
+  return Finish(std::move(document), problems, source, std::move(scope), std::move(label), out);
 }
 
 }  // namespace strata::policy

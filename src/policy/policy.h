@@ -126,17 +126,28 @@ class Policy {
 // labelled "default".
 std::shared_ptr<const Document> DefaultDocument();
 
+// One problem of a document that did not parse: its 1-based line (0 when
+// none applies) and what is wrong, without the source's name.
+struct ParseProblem {
+  int line = 0;
+  std::string message;
+};
+
 // Parses a policy document. `scope` is the tenant id it is restricted to, or
 // empty for a platform-wide one; `label` names it in decision records. Every
 // problem is reported, one "source:line: message" per line, in one
 // kInvalidRequest error; unknown keys, entity types and actions are refused.
+// When `problems` is given, it also gets them one by one, in line order, for
+// a caller that reports them its own way.
 core::Result<std::shared_ptr<const Document>> ParseDocument(std::string_view yaml, std::string_view source,
-                                                            std::string scope, std::string label);
+                                                            std::string scope, std::string label,
+                                                            std::vector<ParseProblem>* problems = nullptr);
 // The same from a node of an already parsed file (the config's `policy:`);
 // lines are the file's. `path` is where the node sits in that file ("policy")
 // and prefixes the key paths in messages; empty for a document of its own.
 core::Result<std::shared_ptr<const Document>> ParseDocument(const YAML::Node& node, std::string_view source,
                                                             std::string scope, std::string label,
-                                                            std::string_view path = "");
+                                                            std::string_view path = "",
+                                                            std::vector<ParseProblem>* problems = nullptr);
 
 }  // namespace strata::policy

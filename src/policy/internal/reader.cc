@@ -68,23 +68,19 @@ std::optional<std::string_view> Suggest(std::string_view unknown, std::span<cons
   return best;
 }
 
-void Problems::Add(int line, std::string message) {
-  std::string text = source_;
-  if (line > 0) {
-    text += ":" + std::to_string(line);
-  }
-  text += ": " + message;
-  entries_.push_back({line, std::move(text)});
-}
+void Problems::Add(int line, std::string message) { entries_.push_back({line, std::move(message)}); }
 
-core::Error Problems::ToError() const {
+core::Error Problems::ToError(std::vector<ParseProblem>* out) const {
   std::vector<Entry> sorted = entries_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.line < b.line; });
   std::string message;
   for (const Entry& entry : sorted) {
     if (!message.empty()) message += '\n';
-    message += entry.text;
+    message += source_;
+    if (entry.line > 0) message += ":" + std::to_string(entry.line);
+    message += ": " + entry.message;
   }
+  if (out != nullptr) *out = std::move(sorted);
   return core::Error::InvalidRequest(std::move(message));
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "policy/policy.h"
 
 namespace strata::policy::internal {
 
@@ -35,14 +36,11 @@ class Problems {
   void Add(int line, std::string message);
   bool empty() const { return entries_.empty(); }
   // All of them, ordered by line (stable within a line), one per line, as a
-  // kInvalidRequest error.
-  core::Error ToError() const;
+  // kInvalidRequest error; also into `out` when given.
+  core::Error ToError(std::vector<ParseProblem>* out = nullptr) const;
 
  private:
-  struct Entry {
-    int line;
-    std::string text;
-  };
+  using Entry = ParseProblem;
   std::string source_;
   std::vector<Entry> entries_;
 };
