@@ -102,7 +102,7 @@ std::string Redactor::Restore(std::string_view text) const {
     const std::size_t close = text.find('>', open + 1);
     if (close == std::string_view::npos) break;
     if (close - open + 1 > kMaxPlaceholderBytes) continue;
-    const auto value = value_by_placeholder_.find(std::string(text.substr(open, close - open + 1)));
+    const auto value = value_by_placeholder_.find(text.substr(open, close - open + 1));
     if (value == value_by_placeholder_.end()) continue;
     out.append(text.substr(cursor, open - cursor));
     out += value->second;

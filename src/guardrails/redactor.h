@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,7 +87,13 @@ class Redactor {
   RedactorOptions options_;
   std::array<int, kEntityTypeCount> issued_{};  // last number given, per type
   std::unordered_map<std::string, std::string> placeholder_by_key_;
-  std::unordered_map<std::string, std::string> value_by_placeholder_;  // the restorable ones
+  // Looked up by a view of the answer's text: Restore() runs on every answer
+  // and stream chunk, and must not build a string per '<' it meets.
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> value_by_placeholder_;  // the restorable ones
   bool restore_new_ = true;
 };
 

@@ -27,7 +27,6 @@ struct FindingsCondition {
   std::array<bool, guardrails::kEntityTypeCount> types{};  // indexed by EntityType
   double min_score = 0;
   int min_count = 1;
-  int line = 0;
 };
 
 // A rule's `when`: every non-empty condition must hold; all empty = always.

@@ -167,7 +167,6 @@ void ReadCost(Fields& cost, Conditions& conditions) {
 }
 
 void ReadFindingsItem(Fields& item, FindingsCondition& condition) {
-  condition.line = item.line();
   static constexpr std::string_view kSources = "input, output, any";
   condition.in = ReadChoice<FindingsSource>(item, "in", kSources, [](std::string_view text) {
                    if (text == "input") return std::optional(FindingsSource::kInput);

@@ -16,8 +16,9 @@ std::vector<PatternSpec> InjectionPatterns() {
   return {
       {R"(\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system)\s+(?:instructions?|prompts?|rules|directions|directives|messages|guidelines|context)\b)",
        kCaseless, kType, 0.9, nullptr, kRescan},
-      {R"(\b(?:disregard|ignore|forget)\s+(?:the\s+|your\s+)?system\s+(?:prompt|message)\b)", kCaseless,
-       kType, 0.9, nullptr, kRescan},
+      // "system prompt(s)" and "system messages" are the pattern above's.
+      {R"(\b(?:disregard|ignore|forget)\s+(?:the\s+|your\s+)?system\s+message\b)", kCaseless, kType, 0.9,
+       nullptr, kRescan},
       {R"(\bforget\s+(?:everything|all)\s+(?:you\s+(?:were|have\s+been)\s+told|above|before)\b)",
        kCaseless, kType, 0.85, nullptr, kRescan},
       {R"(\byou\s+are\s+(?:now\s+)?(?:DAN|in\s+developer\s+mode|jailbroken|an?\s+unrestricted|free\s+of\s+(?:all\s+)?restrictions)\b)",
