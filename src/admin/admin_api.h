@@ -55,8 +55,8 @@ struct AdminDeps {
   store::WriteBehindQueue* audit = nullptr;
   // The inference log and audit entries, read back (routes_records.cc); null: no routes.
   store::RecordStore* records = nullptr;
-  // The review queue routes (/admin/v1/reviews, /admin/v1/feedback) when set.
-  // With review_queue, a decision also wakes requests waiting on it here.
+  // The review routes (/admin/v1/reviews, /admin/v1/feedback) when both are
+  // set; a decision goes through the queue, which wakes requests waiting on it.
   store::ReviewStore* reviews = nullptr;
   review::ReviewQueue* review_queue = nullptr;
   // The policy routes (/admin/v1/policy, /admin/v1/tenants/{tenant_id}/policy)

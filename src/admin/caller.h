@@ -21,6 +21,8 @@ struct Caller {
   bool via_session = false;  // authenticated by a console session cookie, not a key
 
   bool platform() const { return tenant_id.empty(); }
+  // Who acted, as records name them: the signed-in user, else the key.
+  std::string actor_id() const { return user_id.empty() ? key_id : user_id; }
   bool Can(governance::Permission permission) const { return governance::Allows(role, permission); }
   // Whether the caller may see or change tenant `tenant_id`'s objects.
   bool Reaches(std::string_view tenant_id) const { return platform() || tenant_id == this->tenant_id; }

@@ -94,9 +94,6 @@ core::Result<std::string> ScopeOf(const Call& call, bool platform) {
   return std::string();
 }
 
-// Who stored a version: the signed-in user, else the key.
-std::string Author(const Caller& caller) { return caller.user_id.empty() ? caller.key_id : caller.user_id; }
-
 void AddScopeRoutes(AdminApi& api, http::Router& router, bool platform) {
   store::PolicyStore& policies = *api.deps().policies;
   policy::PolicySource* source = api.deps().policy_source;
@@ -126,7 +123,7 @@ void AddScopeRoutes(AdminApi& api, http::Router& router, bool platform) {
             STRATA_TRY(scope, ScopeOf(call, platform));
             STRATA_TRY(text, ReadSource(call.request));
             STRATA_TRY(document, Check(*text, *scope));
-            const std::string author = Author(call.caller);
+            const std::string author = call.caller.actor_id();
             const std::int64_t now = NowMs();
             STRATA_TRY(stored, co_await api.Blocking([&] { return policies.Put(*scope, *text, author, now); }));
             observability::Log(observability::Level::kInfo, "policy version stored",

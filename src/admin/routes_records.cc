@@ -1,23 +1,19 @@
 // The inference log and audit entries of a tenant, read back: metadata and
 // decision records, never content (a data subject's content is exported
 // through the subject routes, docs/PRIVACY.md).
-#include <boost/json/parse.hpp>
-
 #include "admin/route_helpers.h"
+#include "core/json_values.h"
 
 namespace strata::admin {
 namespace {
 
 json::object RecordJson(const store::RecordSummary& row) {
-  boost::system::error_code ec;
-  json::value payload = json::parse(row.payload, ec);
-  if (ec) payload = row.payload;  // not JSON: shown as the text it is
   return {{"id", row.id},
           {"object", "record"},
           {"kind", row.kind},
           {"created_at_ms", row.created_at_ms},
           {"has_content", row.has_content},
-          {"record", std::move(payload)}};
+          {"record", core::ParsedOrText(row.payload)}};
 }
 
 }  // namespace

@@ -19,9 +19,6 @@ bool IsStatus(std::string_view status) {
   return status == "pending" || status == "approved" || status == "rejected" || status == "expired";
 }
 
-// Who decided, as recorded on the review: the signed-in user, else the key.
-std::string ReviewerId(const Caller& caller) { return caller.user_id.empty() ? caller.key_id : caller.user_id; }
-
 struct Decision {
   bool approve = false;
   std::string justification;
@@ -50,9 +47,9 @@ core::Result<Decision> ReadDecision(const http::Request& request) {
 }  // namespace
 
 void AddReviewRoutes(AdminApi& api, http::Router& router) {
-  if (api.deps().reviews == nullptr) return;
+  if (api.deps().reviews == nullptr || api.deps().review_queue == nullptr) return;
   store::ReviewStore& reviews = *api.deps().reviews;
-  review::ReviewQueue* queue = api.deps().review_queue;
+  review::ReviewQueue& queue = *api.deps().review_queue;
 
   http::RouteDoc list = ListDoc("listReviews", "List reviews (a tenant's principal sees its own tenant's only)",
                                 "reviews", "Review");
@@ -90,22 +87,12 @@ void AddReviewRoutes(AdminApi& api, http::Router& router) {
                               "Approve or reject a pending review; 409 when it is already decided or expired",
                               "reviews", schema_decision, Ref("Review"));
   api.Add(router, verb::post, "/admin/v1/reviews/{review_id}/decision", Permission::kReviewDecide, std::move(decide),
-          [&api, &reviews, queue](Call& call) -> asio::awaitable<core::Result<Reply>> {
+          [&queue](Call& call) -> asio::awaitable<core::Result<Reply>> {
             const std::string id(call.Param("review_id"));
             STRATA_TRY(decision, ReadDecision(call.request));
-            std::string tenant = call.caller.tenant_id;
-            std::string reviewer = ReviewerId(call.caller);
-            if (queue != nullptr) {
-              // Through the queue, so that a request waiting on this review here wakes at once.
-              STRATA_TRY(row, co_await queue->Decide(id, tenant, decision->approve, reviewer,
-                                                     decision->justification));
-              call.acted_on_tenant = row->tenant_id;
-              co_return Reply{200, review::ReviewerJson(*row)};
-            }
-            const std::int64_t now = NowMs();
-            STRATA_TRY(row, co_await api.Blocking([&] {
-              return reviews.Decide(id, tenant, decision->approve, reviewer, decision->justification, now);
-            }));
+            // Through the queue, so that a request waiting on this review here wakes at once.
+            STRATA_TRY(row, co_await queue.Decide(id, call.caller.tenant_id, decision->approve,
+                                                  call.caller.actor_id(), decision->justification));
             call.acted_on_tenant = row->tenant_id;
             co_return Reply{200, review::ReviewerJson(*row)};
           });

@@ -4,12 +4,14 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/json_values.h"
+
 namespace strata::admin {
 namespace {
 
 namespace json = boost::json;
 
-json::value Seconds(std::int64_t ms) { return ms == 0 ? json::value(nullptr) : json::value(ms / 1000); }
+using core::SecondsOrNull;
 
 json::value Metadata(const std::string& text) {
   boost::system::error_code ec;
@@ -30,7 +32,7 @@ json::object TenantJson(const store::TenantRow& row) {
           {"name", row.name},
           {"display_name", row.display_name},
           {"metadata", Metadata(row.metadata_json)},
-          {"created_at", Seconds(row.created_at_ms)},
+          {"created_at", SecondsOrNull(row.created_at_ms)},
           {"disabled", row.disabled}};
 }
 
@@ -40,7 +42,7 @@ json::object TeamJson(const store::TeamRow& row) {
           {"tenant_id", row.tenant_id},
           {"name", row.name},
           {"metadata", Metadata(row.metadata_json)},
-          {"created_at", Seconds(row.created_at_ms)}};
+          {"created_at", SecondsOrNull(row.created_at_ms)}};
 }
 
 json::object UserJson(const store::UserRow& row) {
@@ -54,7 +56,7 @@ json::object UserJson(const store::UserRow& row) {
           {"role", row.role},
           {"has_password", !row.password_hash.empty()},
           {"oidc_subject", OrNull(row.oidc_subject)},
-          {"created_at", Seconds(row.created_at_ms)},
+          {"created_at", SecondsOrNull(row.created_at_ms)},
           {"disabled", row.disabled}};
 }
 
@@ -71,9 +73,9 @@ json::object KeyJson(const store::ApiKeyRow& row) {
           {"role", row.role},
           {"allowed_models", std::move(models)},
           {"metadata", Metadata(row.metadata_json)},
-          {"created_at", Seconds(row.created_at_ms)},
-          {"expires_at", Seconds(row.expires_at_ms)},
-          {"revoked_at", Seconds(row.revoked_at_ms)}};
+          {"created_at", SecondsOrNull(row.created_at_ms)},
+          {"expires_at", SecondsOrNull(row.expires_at_ms)},
+          {"revoked_at", SecondsOrNull(row.revoked_at_ms)}};
 }
 
 json::object RateLimitJson(const store::RateLimitRow& row) {
@@ -85,7 +87,7 @@ json::object RateLimitJson(const store::RateLimitRow& row) {
           {"requests_per_minute", row.requests_per_minute},
           {"tokens_per_minute", row.tokens_per_minute},
           {"max_concurrent", row.max_concurrent},
-          {"created_at", Seconds(row.created_at_ms)}};
+          {"created_at", SecondsOrNull(row.created_at_ms)}};
 }
 
 json::object BudgetJson(const store::BudgetRow& row) {
@@ -97,7 +99,7 @@ json::object BudgetJson(const store::BudgetRow& row) {
           {"period", row.period},
           {"limit_usd", Usd(row.limit_nano_usd)},
           {"soft_ratio", row.soft_ratio},
-          {"created_at", Seconds(row.created_at_ms)}};
+          {"created_at", SecondsOrNull(row.created_at_ms)}};
 }
 
 json::object SpendJson(const store::SpendRow& row) {

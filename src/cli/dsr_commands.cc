@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_access.h"
+#include "core/clock.h"
 #include "privacy/retention_job.h"
 #include "privacy/review_hooks.h"
 #include "privacy/subject_requests.h"
@@ -31,11 +32,6 @@ struct DsrFlags : StoreFlags {
   bool yes = false;
   std::int64_t as_of_ms = 0;
 };
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The tenant id records are kept under: a governed tenant's id, found by id
 // or name; otherwise the text as given (e.g. the static keys' tenant).
@@ -71,7 +67,7 @@ void AddDsr(CLI::App& app) {
     auto store = OpenStore(flags);
     const std::string tenant = TenantId(store->governance(), flags.tenant);
     privacy::SubjectRequests subjects(store->records(), nullptr, privacy::ReviewSubjectHooks(store->reviews()));
-    const std::string text = boost::json::serialize(Must(subjects.Export(tenant, flags.subject, NowMs()))) + "\n";
+    const std::string text = boost::json::serialize(Must(subjects.Export(tenant, flags.subject, core::NowMs()))) + "\n";
     if (flags.out.empty()) {
       std::cout << text;
     } else {
@@ -95,7 +91,7 @@ void AddDsr(CLI::App& app) {
     auto store = OpenStore(flags);
     const std::string tenant = TenantId(store->governance(), flags.tenant);
     privacy::SubjectRequests subjects(store->records(), nullptr, privacy::ReviewSubjectHooks(store->reviews()));
-    std::cout << boost::json::serialize(Must(subjects.Erase(tenant, flags.subject, NowMs()))) << '\n';
+    std::cout << boost::json::serialize(Must(subjects.Erase(tenant, flags.subject, core::NowMs()))) << '\n';
   });
 }
 
@@ -112,7 +108,7 @@ void AddRetention(CLI::App& app) {
     auto store = Must(store::Store::Open(config.store));
     privacy::RetentionJob job(store->records(), store->retention(), config.retention,
                               privacy::ReviewRetentionHooks(store->reviews()));
-    const store::RetentionRun done = Must(job.RunOnce(flags->as_of_ms > 0 ? flags->as_of_ms : NowMs()));
+    const store::RetentionRun done = Must(job.RunOnce(flags->as_of_ms > 0 ? flags->as_of_ms : core::NowMs()));
     boost::json::object out;
     out["object"] = "retention_run";
     out["id"] = done.id;

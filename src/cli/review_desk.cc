@@ -1,6 +1,6 @@
 #include "cli/review_desk.h"
 
-#include <chrono>
+#include "core/clock.h"
 
 namespace strata::cli {
 
@@ -42,9 +42,7 @@ boost::asio::awaitable<core::Result<boost::json::object>> QueueReviewDesk::AddFe
   row.request_id = std::move(feedback.request_id);
   row.score = feedback.score;
   row.comment = std::move(feedback.comment);
-  row.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  row.created_at_ms = core::NowMs();
   store::ReviewStore& store = store_;
   core::Result<store::FeedbackRow> stored = co_await pool_.Run([&store, &row] { return store.CreateFeedback(row); });
   if (!stored) co_return stored.error();

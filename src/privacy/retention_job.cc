@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/clock.h"
 #include "core/ids.h"
 #include "observability/log.h"
 
@@ -17,11 +18,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // kind -> days of one scope's rules.
 std::map<std::string, int, std::less<>> ByKind(const std::vector<store::RetentionRule>& rules) {
@@ -71,7 +67,7 @@ core::Result<store::RetentionRun> RetentionJob::RunOnce(std::int64_t now_ms) {
   std::lock_guard run_lock(run_mutex_);
   store::RetentionRun run;
   run.id = "rr_" + core::NewTimeOrderedId();
-  run.started_at_ms = NowMs();
+  run.started_at_ms = core::NowMs();
   json::object purged;
   std::vector<std::string> errors;
 
@@ -124,7 +120,7 @@ core::Result<store::RetentionRun> RetentionJob::RunOnce(std::int64_t now_ms) {
     if (!counts.empty()) purged[tenant] = std::move(counts);
   }
 
-  run.finished_at_ms = NowMs();
+  run.finished_at_ms = core::NowMs();
   run.purged_json = json::serialize(purged);
   run.status = errors.empty() ? "ok" : "failed";
   for (const std::string& error : errors) {
@@ -159,7 +155,7 @@ void RetentionJob::Loop() {
   for (;;) {
     if (wake_.wait_for(lock, wait, [this] { return closing_; })) return;
     lock.unlock();
-    core::Result<store::RetentionRun> run = RunOnce(NowMs());
+    core::Result<store::RetentionRun> run = RunOnce(core::NowMs());
     if (!run) {
       observability::Log(observability::Level::kError, "retention run not logged", {{"error", run.error().message()}});
     } else if (run->status != "ok") {

@@ -1,17 +1,11 @@
 #include "privacy/review_hooks.h"
 
-#include <boost/json/parse.hpp>
+#include "core/json_values.h"
 
 namespace strata::privacy {
 namespace {
 
 namespace json = boost::json;
-
-json::value Parsed(const std::string& text) {
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  return ec ? json::value(text) : parsed;
-}
 
 json::object ReviewJson(const store::ReviewRow& row) {
   json::object review;
@@ -20,9 +14,9 @@ json::object ReviewJson(const store::ReviewRow& row) {
   review["mode"] = row.mode;
   review["status"] = row.status;
   review["created_at"] = row.created_at_ms / 1000;
-  review["decided_at"] = row.decided_at_ms == 0 ? json::value(nullptr) : json::value(row.decided_at_ms / 1000);
-  review["decision_record"] = Parsed(row.decision_record);
-  review["redacted_exchange"] = Parsed(row.redacted_exchange);
+  review["decided_at"] = core::SecondsOrNull(row.decided_at_ms);
+  review["decision_record"] = core::ParsedOrText(row.decision_record);
+  review["redacted_exchange"] = core::ParsedOrText(row.redacted_exchange);
   return review;
 }
 

@@ -1,23 +1,15 @@
 #include "privacy/subject_requests.h"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "audit/digest.h"
 #include "core/ids.h"
+#include "core/json_values.h"
 
 namespace strata::privacy {
 namespace {
 
 namespace json = boost::json;
-
-// `text` parsed as JSON, or the text itself when it is not JSON.
-json::value ParsedOrText(const std::string& text) {
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  if (ec) return json::value(text);
-  return parsed;
-}
 
 core::Status CheckNames(std::string_view tenant, std::string_view subject) {
   if (tenant.empty()) return core::Error::InvalidRequest("the tenant must not be empty", "tenant");
@@ -50,8 +42,8 @@ core::Result<json::object> SubjectRequests::Export(std::string_view tenant, std:
     row["created_at"] = record.created_at_ms / 1000;
     row["created_at_ms"] = record.created_at_ms;
     row["kind"] = record.kind;
-    row["record"] = ParsedOrText(record.payload);
-    row["content"] = record.content ? ParsedOrText(*record.content) : json::value(nullptr);
+    row["record"] = core::ParsedOrText(record.payload);
+    row["content"] = record.content ? core::ParsedOrText(*record.content) : json::value(nullptr);
     rows.push_back(std::move(row));
   }
   json::object out;

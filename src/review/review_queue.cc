@@ -10,20 +10,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/clock.h"
+#include "core/json_values.h"
 #include "observability/log.h"
 
 namespace strata::review {
 namespace {
 
 namespace json = boost::json;
-
-json::value Seconds(std::int64_t ms) { return ms == 0 ? json::value(nullptr) : json::value(ms / 1000); }
-
-json::value ParsedOrText(const std::string& text) {
-  boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
-  return ec ? json::value(text) : value;
-}
 
 // Stored JSON objects as objects; anything else (never written by Strata)
 // wrapped, so the admin API's schema holds whatever the row says.
@@ -83,9 +77,7 @@ ReviewQueue::ReviewQueue(store::ReviewStore& store, store::BlockingPool& pool, s
 ReviewQueue::~ReviewQueue() = default;
 
 std::int64_t ReviewQueue::Now() const {
-  if (options_.now_ms) return options_.now_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return options_.now_ms ? options_.now_ms() : core::NowMs();
 }
 
 asio::awaitable<core::Result<std::string>> ReviewQueue::Submit(HeldExchange exchange) {
@@ -244,12 +236,12 @@ asio::awaitable<core::Result<json::object>> ReviewQueue::CallerView(std::string 
                     {"object", "review"},
                     {"status", row->status},
                     {"created_at", row->created_at_ms / 1000},
-                    {"decided_at", Seconds(row->decided_at_ms)}};
+                    {"decided_at", core::SecondsOrNull(row->decided_at_ms)}};
   if (row->status == "rejected") view["justification"] = row->justification;
   if (row->status == "approved" && row->held_answer) {
     core::Result<std::optional<std::string>> answer = co_await OpenAnswer(id, tenant, key_id);
     if (!answer) co_return answer.error();
-    if (*answer) view["response"] = ParsedOrText(**answer);
+    if (*answer) view["response"] = core::ParsedOrText(**answer);
   }
   co_return view;
 }
@@ -290,7 +282,7 @@ json::object ReviewerJson(const store::ReviewRow& row) {
           {"redacted_exchange", ObjectOf(row.redacted_exchange)},
           {"created_at", row.created_at_ms / 1000},
           {"expires_at", row.expires_at_ms / 1000},
-          {"decided_at", Seconds(row.decided_at_ms)},
+          {"decided_at", core::SecondsOrNull(row.decided_at_ms)},
           {"reviewer_id", row.reviewer_id.empty() ? json::value(nullptr) : json::value(row.reviewer_id)},
           {"justification", row.justification.empty() ? json::value(nullptr) : json::value(row.justification)}};
 }

@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/clock.h"
 #include "observability/log.h"
 
 namespace strata::store {
@@ -11,11 +12,6 @@ namespace {
 
 using observability::Level;
 using observability::Log;
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -62,7 +58,7 @@ void CheckpointThread::Run() {
 }
 
 void CheckpointThread::Round() {
-  core::Result<int> signed_count = checkpointer_.CheckpointAll(key_, NowMs());
+  core::Result<int> signed_count = checkpointer_.CheckpointAll(key_, core::NowMs());
   if (!signed_count) {
     Log(Level::kWarn, "audit: signing chain checkpoints failed; retrying at the next tick",
         {{"error", signed_count.error().message()}});

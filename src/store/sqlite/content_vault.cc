@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "audit/digest.h"
+#include "core/clock.h"
 #include "store/sqlite/database.h"
 
 namespace strata::store::sqlite {
@@ -82,11 +83,6 @@ std::string SubjectKey(std::string_view tenant, std::string_view subject) {
   key.push_back('\0');
   key.append(subject);
   return key;
-}
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 core::Error KeyFileError(const std::string& path, const std::string& what) {
@@ -217,7 +213,7 @@ core::Result<std::string> SqliteContentVault::KeyIdLocked(Connection& connection
                               .Bind(2, tenant)
                               .Bind(3, subject)
                               .BindBlob(4, Wrap(tenant, created.id, created.key))
-                              .Bind(5, NowMs())
+                              .Bind(5, core::NowMs())
                               .Run();
   if (!inserted) return inserted.error();
   std::string id = created.id;
