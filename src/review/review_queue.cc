@@ -206,43 +206,44 @@ asio::awaitable<core::Result<store::ReviewRow>> ReviewQueue::Decide(std::string 
   co_return decided;
 }
 
+// Blocking (store and vault): the review if it is `key_id`'s, with its held
+// answer opened when it is approved and still held.
+core::Result<ReviewQueue::CallersReview> ReviewQueue::ReadForCaller(const std::string& id, const std::string& tenant,
+                                                                    const std::string& key_id) {
+  if (tenant.empty()) return NoSuchReview(id);
+  core::Result<store::ReviewRow> row = store_.Get(id, tenant);
+  if (!row) return row.error();
+  if (row->key_id != key_id) return NoSuchReview(id);
+  CallersReview review{.row = std::move(*row)};
+  if (review.row.status != "approved" || !review.row.held_answer) return review;
+  core::Result<std::string> opened = vault_.Open(tenant, *review.row.held_answer);
+  if (opened) {
+    review.answer = std::move(*opened);
+  } else if (opened.error().code() != core::ErrorCode::kNotFound) {  // kNotFound: the subject was erased
+    return opened.error();
+  }
+  return review;
+}
+
 asio::awaitable<core::Result<std::optional<std::string>>> ReviewQueue::OpenAnswer(std::string id, std::string tenant,
                                                                                   std::string key_id) {
-  if (tenant.empty()) co_return NoSuchReview(id);
-  core::Result<std::optional<std::string>> answer =
-      co_await pool_.Run([&]() -> core::Result<std::optional<std::string>> {
-        core::Result<store::ReviewRow> row = store_.Get(id, tenant);
-        if (!row) return row.error();
-        if (row->key_id != key_id) return NoSuchReview(id);
-        if (row->status != "approved" || !row->held_answer) return std::optional<std::string>();
-        core::Result<std::string> opened = vault_.Open(tenant, *row->held_answer);
-        if (!opened) {
-          // The subject was erased: the answer is gone for good.
-          if (opened.error().code() == core::ErrorCode::kNotFound) return std::optional<std::string>();
-          return opened.error();
-        }
-        return std::optional<std::string>(std::move(*opened));
-      });
-  co_return answer;
+  core::Result<CallersReview> review = co_await pool_.Run([&] { return ReadForCaller(id, tenant, key_id); });
+  if (!review) co_return review.error();
+  co_return std::move(review->answer);
 }
 
 asio::awaitable<core::Result<json::object>> ReviewQueue::CallerView(std::string id, std::string tenant,
                                                                     std::string key_id) {
-  if (tenant.empty()) co_return NoSuchReview(id);
-  core::Result<store::ReviewRow> row = co_await pool_.Run([&] { return store_.Get(id, tenant); });
-  if (!row) co_return row.error();
-  if (row->key_id != key_id) co_return NoSuchReview(id);
-  json::object view{{"id", row->id},
+  core::Result<CallersReview> review = co_await pool_.Run([&] { return ReadForCaller(id, tenant, key_id); });
+  if (!review) co_return review.error();
+  const store::ReviewRow& row = review->row;
+  json::object view{{"id", row.id},
                     {"object", "review"},
-                    {"status", row->status},
-                    {"created_at", row->created_at_ms / 1000},
-                    {"decided_at", core::SecondsOrNull(row->decided_at_ms)}};
-  if (row->status == "rejected") view["justification"] = row->justification;
-  if (row->status == "approved" && row->held_answer) {
-    core::Result<std::optional<std::string>> answer = co_await OpenAnswer(id, tenant, key_id);
-    if (!answer) co_return answer.error();
-    if (*answer) view["response"] = core::ParsedOrText(**answer);
-  }
+                    {"status", row.status},
+                    {"created_at", row.created_at_ms / 1000},
+                    {"decided_at", core::SecondsOrNull(row.decided_at_ms)}};
+  if (row.status == "rejected") view["justification"] = row.justification;
+  if (review->answer) view["response"] = core::ParsedOrText(*review->answer);
   co_return view;
 }
 

@@ -134,6 +134,12 @@ class ReviewQueue {
  private:
   struct Waiter;
   class Registration;
+  struct CallersReview {
+    store::ReviewRow row;
+    std::optional<std::string> answer;  // opened: approved and still held
+  };
+  core::Result<CallersReview> ReadForCaller(const std::string& id, const std::string& tenant,
+                                            const std::string& key_id);
 
   std::int64_t Now() const;
   asio::awaitable<core::Result<ReviewStatus>> ReadStatus(const std::string& id);
