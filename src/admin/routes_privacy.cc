@@ -172,9 +172,15 @@ void AddPrivacyRoutes(AdminApi& api, http::Router& router) {
     const std::string retention_schema = RetentionSchema();
     // One scope's rules and effective retention; "" is the platform defaults.
     const auto read = [&api, rules, job](const std::string& scope) -> asio::awaitable<core::Result<Reply>> {
-      STRATA_TRY(own, co_await api.Blocking([&] { return rules->List(scope); }));
-      STRATA_TRY(effective, co_await api.Blocking([&] { return job->Effective(scope); }));
-      co_return Reply{200, RetentionJson(scope, *own, *effective)};
+      // One trip to the pool for both reads.
+      STRATA_TRY(answer, co_await api.Blocking([&]() -> core::Result<json::object> {
+        core::Result<std::vector<store::RetentionRule>> own = rules->List(scope);
+        if (!own) return own.error();
+        core::Result<std::vector<privacy::EffectiveRetention>> effective = job->Effective(scope);
+        if (!effective) return effective.error();
+        return RetentionJson(scope, *own, *effective);
+      }));
+      co_return Reply{200, std::move(*answer)};
     };
     api.Add(router, verb::get, "/admin/v1/tenants/{tenant_id}/retention", Permission::kPoliciesRead,
             Doc("getTenantRetention", "A tenant's retention rules and the retention in effect per kind", "privacy", "",

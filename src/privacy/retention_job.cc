@@ -43,8 +43,13 @@ core::Result<std::vector<EffectiveRetention>> RetentionJob::Effective(std::strin
     if (!listed) return listed.error();
     own = std::move(*listed);
   }
+  return Resolve(own, *defaults);
+}
+
+std::vector<EffectiveRetention> RetentionJob::Resolve(const std::vector<store::RetentionRule>& own,
+                                                      const std::vector<store::RetentionRule>& defaults) const {
   const auto own_by_kind = ByKind(own);
-  const auto default_by_kind = ByKind(*defaults);
+  const auto default_by_kind = ByKind(defaults);
   std::vector<EffectiveRetention> effective;
   for (std::string_view kind : store::kRetentionKinds) {
     EffectiveRetention entry{.kind = std::string(kind), .days = std::nullopt, .source = "none"};
@@ -78,9 +83,13 @@ core::Result<store::RetentionRun> RetentionJob::RunOnce(std::int64_t now_ms) {
   } else {
     errors.push_back("listing tenants: " + chains.error().message());
   }
-  if (core::Result<std::vector<store::RetentionRule>> all = rules_.ListAll()) {
-    for (const store::RetentionRule& rule : *all) {
+  // Every rule at once, by tenant ("" the defaults): one read for the run.
+  std::map<std::string, std::vector<store::RetentionRule>> rules_by_tenant;
+  core::Result<std::vector<store::RetentionRule>> all = rules_.ListAll();
+  if (all) {
+    for (store::RetentionRule& rule : *all) {
       if (!rule.tenant_id.empty()) tenants.insert(rule.tenant_id);
+      rules_by_tenant[rule.tenant_id].push_back(std::move(rule));
     }
   } else {
     errors.push_back("listing rules: " + all.error().message());
@@ -88,7 +97,10 @@ core::Result<store::RetentionRun> RetentionJob::RunOnce(std::int64_t now_ms) {
 
   tenants.erase("");  // never: "" means every tenant to the record store's purges
   for (const std::string& tenant : tenants) {
-    core::Result<std::vector<EffectiveRetention>> effective = Effective(tenant);
+    // Without the list, each tenant's rules are read on their own.
+    core::Result<std::vector<EffectiveRetention>> effective =
+        all ? core::Result<std::vector<EffectiveRetention>>(Resolve(rules_by_tenant[tenant], rules_by_tenant[""]))
+            : Effective(tenant);
     if (!effective) {
       errors.push_back(tenant + ": " + effective.error().message());
       continue;

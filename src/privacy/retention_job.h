@@ -79,6 +79,9 @@ class RetentionJob {
   const RetentionOptions& options() const { return options_; }
 
  private:
+  // What `own` rules, then `defaults`, then the config give each kind. Pure.
+  std::vector<EffectiveRetention> Resolve(const std::vector<store::RetentionRule>& own,
+                                          const std::vector<store::RetentionRule>& defaults) const;
   void Loop();
 
   store::RecordStore& records_;

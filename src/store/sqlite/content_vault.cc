@@ -189,7 +189,7 @@ core::Result<std::string> SqliteContentVault::EraseSubject(std::string_view tena
 core::Result<std::optional<std::string>> SqliteContentVault::FindKeyIdLocked(Connection& connection,
                                                                              std::string_view tenant,
                                                                              std::string_view subject) {
-  if (std::optional<CachedKey> cached = CachedBySubject(tenant, subject)) return std::optional<std::string>(cached->id);
+  if (std::optional<std::string> cached = CachedIdBySubject(tenant, subject)) return cached;
   core::Result<Statement> select =
       connection.Prepare("SELECT id FROM subject_keys WHERE tenant_id = ? AND subject = ?");
   if (!select) return select.error();
@@ -318,8 +318,8 @@ std::optional<SqliteContentVault::DataKey> SqliteContentVault::Unwrap(std::strin
 
 // --- The cache. ---
 
-std::optional<SqliteContentVault::CachedKey> SqliteContentVault::CachedBySubject(std::string_view tenant,
-                                                                                 std::string_view subject) {
+// Only the id: the key itself is not copied out (nor left unwiped) for it.
+std::optional<std::string> SqliteContentVault::CachedIdBySubject(std::string_view tenant, std::string_view subject) {
   std::lock_guard lock(cache_mutex_);
   auto found = by_subject_.find(SubjectKey(tenant, subject));
   if (found == by_subject_.end()) return std::nullopt;
@@ -328,7 +328,7 @@ std::optional<SqliteContentVault::CachedKey> SqliteContentVault::CachedBySubject
     return std::nullopt;
   }
   lru_.splice(lru_.begin(), lru_, found->second);
-  return *found->second;
+  return found->second->id;
 }
 
 std::optional<SqliteContentVault::CachedKey> SqliteContentVault::CachedById(std::string_view id) {

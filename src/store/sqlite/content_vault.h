@@ -109,7 +109,7 @@ class SqliteContentVault final : public ContentVault {
 
   // Cache access, under cache_mutex_. Lookups move the entry to the front;
   // an expired entry is dropped and reads as a miss.
-  std::optional<CachedKey> CachedBySubject(std::string_view tenant, std::string_view subject);
+  std::optional<std::string> CachedIdBySubject(std::string_view tenant, std::string_view subject);
   std::optional<CachedKey> CachedById(std::string_view id);
   void Remember(CachedKey entry);
   void Forget(std::string_view id);
