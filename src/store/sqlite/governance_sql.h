@@ -51,6 +51,17 @@ Statement& BindAll(Statement& statement, const Args&... args) {
   return statement;
 }
 
+// Runs a write statement with `args` bound; returns how many rows it changed.
+template <class... Args>
+core::Result<std::int64_t> RunCounting(Connection& connection, std::string_view sql, const Args&... args) {
+  {
+    core::Result<Statement> statement = connection.Prepare(sql);
+    if (!statement) return statement.error();
+    if (core::Status done = BindAll(*statement, args...).Run(); !done) return done.error();
+  }  // the statement goes back to the cache before changes() is read
+  return connection.changes();
+}
+
 // Whether `sql` (with `args` bound) returns a row.
 template <class... Args>
 core::Result<bool> Exists(Connection& connection, std::string_view sql, const Args&... args) {

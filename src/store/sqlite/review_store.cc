@@ -6,10 +6,13 @@
 #include <boost/json/serialize.hpp>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/governance_sql.h"
 #include "store/sqlite/governance_store.h"
 
 namespace strata::store::sqlite {
 namespace {
+
+using governance_sql::RunCounting;
 
 constexpr std::string_view kReviewColumns =
     "id, tenant_id, request_id, key_id, subject, mode, status, decision_record, redacted_exchange, held_answer, "
@@ -69,37 +72,14 @@ core::Result<Page<Row>> ReadPage(Statement& statement, int limit, Row (*read)(co
   return page;
 }
 
-// Runs a write statement with its parameters bound by `bind`; returns the rows changed.
-template <class Bind>
-core::Result<std::int64_t> Counting(Database& database, std::string_view sql, Bind bind) {
-  Connection c = database.Lock();
-  {
-    core::Result<Statement> statement = c.Prepare(sql);
-    if (!statement) return statement.error();
-    bind(*statement);
-    if (core::Status done = statement->Run(); !done) return done.error();
-  }
-  return c.changes();
-}
-
-std::optional<ReviewRow> SelectReview(Connection& c, std::string_view id, std::string_view tenant_id,
-                                      core::Error* failure) {
+core::Result<ReviewRow> SelectReview(Connection& c, std::string_view id, std::string_view tenant_id) {
   static const std::string kSql =
       "SELECT " + std::string(kReviewColumns) + " FROM reviews WHERE id = ?1 AND (?2 = '' OR tenant_id = ?2)";
   core::Result<Statement> select = c.Prepare(kSql);
-  if (!select) {
-    *failure = select.error();
-    return std::nullopt;
-  }
+  if (!select) return select.error();
   core::Result<bool> found = select->Bind(1, id).Bind(2, tenant_id).Step();
-  if (!found) {
-    *failure = found.error();
-    return std::nullopt;
-  }
-  if (!*found) {
-    *failure = core::Error::NotFound("no review '" + std::string(id) + "'");
-    return std::nullopt;
-  }
+  if (!found) return found.error();
+  if (!*found) return core::Error::NotFound("no review '" + std::string(id) + "'");
   return ReadReview(*select);
 }
 
@@ -135,10 +115,7 @@ core::Result<ReviewRow> SqliteReviewStore::Create(ReviewRow row) {
 
 core::Result<ReviewRow> SqliteReviewStore::Get(std::string_view id, std::string_view tenant_id) {
   Connection c = database_.Lock();
-  core::Error failure;
-  std::optional<ReviewRow> row = SelectReview(c, id, tenant_id, &failure);
-  if (!row) return failure;
-  return std::move(*row);
+  return SelectReview(c, id, tenant_id);
 }
 
 core::Result<Page<ReviewRow>> SqliteReviewStore::List(const ReviewQuery& query) {
@@ -163,9 +140,8 @@ core::Result<ReviewRow> SqliteReviewStore::Decide(std::string_view id, std::stri
   Connection c = database_.Lock();
   core::Result<Transaction> transaction = c.Begin();
   if (!transaction) return transaction.error();
-  core::Error failure;
-  std::optional<ReviewRow> row = SelectReview(c, id, tenant_id, &failure);
-  if (!row) return failure;
+  core::Result<ReviewRow> row = SelectReview(c, id, tenant_id);
+  if (!row) return row.error();
   if (row->status != "pending") {
     return core::Error(core::ErrorCode::kConflict, "review '" + row->id + "' is already " + row->status);
   }
@@ -213,23 +189,25 @@ core::Result<std::vector<std::string>> SqliteReviewStore::Settled(const std::vec
 }
 
 core::Result<std::int64_t> SqliteReviewStore::ExpireDue(std::int64_t now_ms) {
-  return Counting(database_,
-                  "UPDATE reviews SET status = 'expired', held_answer = NULL "
-                  "WHERE status = 'pending' AND expires_at_ms <= ?1",
-                  [&](Statement& s) { s.Bind(1, now_ms); });
+  Connection c = database_.Lock();
+  return RunCounting(c,
+                     "UPDATE reviews SET status = 'expired', held_answer = NULL "
+                     "WHERE status = 'pending' AND expires_at_ms <= ?1",
+                     now_ms);
 }
 
 core::Result<std::int64_t> SqliteReviewStore::DeleteSubject(std::string_view tenant_id, std::string_view subject) {
   if (tenant_id.empty()) return core::Error::InvalidRequest("erasing a subject needs its tenant", "tenant_id");
-  return Counting(database_, "DELETE FROM reviews WHERE tenant_id = ?1 AND subject = ?2",
-                  [&](Statement& s) { s.Bind(1, tenant_id).Bind(2, subject); });
+  Connection c = database_.Lock();
+  return RunCounting(c, "DELETE FROM reviews WHERE tenant_id = ?1 AND subject = ?2", tenant_id, subject);
 }
 
 core::Result<std::int64_t> SqliteReviewStore::PurgeBefore(std::string_view tenant_id, std::int64_t cutoff_ms) {
-  return Counting(database_,
-                  "DELETE FROM reviews WHERE status <> 'pending' AND created_at_ms < ?2 "
-                  "AND (?1 = '' OR tenant_id = ?1)",
-                  [&](Statement& s) { s.Bind(1, tenant_id).Bind(2, cutoff_ms); });
+  Connection c = database_.Lock();
+  return RunCounting(c,
+                     "DELETE FROM reviews WHERE status <> 'pending' AND created_at_ms < ?2 "
+                     "AND (?1 = '' OR tenant_id = ?1)",
+                     tenant_id, cutoff_ms);
 }
 
 core::Result<FeedbackRow> SqliteReviewStore::CreateFeedback(FeedbackRow row) {
@@ -261,8 +239,9 @@ core::Result<Page<FeedbackRow>> SqliteReviewStore::ListFeedback(const FeedbackQu
 
 core::Result<std::int64_t> SqliteReviewStore::PurgeFeedbackBefore(std::string_view tenant_id,
                                                                   std::int64_t cutoff_ms) {
-  return Counting(database_, "DELETE FROM feedback WHERE created_at_ms < ?2 AND (?1 = '' OR tenant_id = ?1)",
-                  [&](Statement& s) { s.Bind(1, tenant_id).Bind(2, cutoff_ms); });
+  Connection c = database_.Lock();
+  return RunCounting(c, "DELETE FROM feedback WHERE created_at_ms < ?2 AND (?1 = '' OR tenant_id = ?1)", tenant_id,
+                     cutoff_ms);
 }
 
 }  // namespace strata::store::sqlite

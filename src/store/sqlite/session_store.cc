@@ -24,17 +24,6 @@ core::Error Refused(std::string message) {
   return core::Error(core::ErrorCode::kPermissionDenied, "sign-in refused: " + std::move(message));
 }
 
-// Runs a DELETE with `args` bound; returns how many rows it changed.
-template <class... Args>
-core::Result<std::int64_t> RunCounting(Connection& c, std::string_view sql, const Args&... args) {
-  {
-    core::Result<Statement> statement = c.Prepare(sql);
-    if (!statement) return statement.error();
-    if (core::Status done = BindAll(*statement, args...).Run(); !done) return done.error();
-  }
-  return c.changes();
-}
-
 // The tenant's id, for a mapping's tenant name; refusals for a missing or disabled one.
 core::Result<std::string> ResolveTenant(Connection& c, std::string_view name) {
   core::Result<Statement> select = c.Prepare("SELECT id, disabled FROM tenants WHERE name = ?1");
