@@ -51,7 +51,6 @@ void Verifier::AddEntry(const Entry& entry, std::uint64_t position) {
       return;
     }
     chain.hashes.push_back(entry.hash);
-    report_.heads.insert_or_assign(entry.tenant, ChainHead{entry.seq, entry.hash});
     return;
   }
   if (entry.seq > expected) {
@@ -122,6 +121,9 @@ std::optional<ChainBreak> Verifier::CheckCheckpoint(const PendingCheckpoint& pen
 }
 
 VerifyReport Verifier::Finish() {
+  for (const auto& [tenant, chain] : chains_) {  // each chain's last verified entry
+    if (!chain.hashes.empty()) report_.heads.emplace(tenant, ChainHead{chain.hashes.size(), chain.hashes.back()});
+  }
   if (!report_.first_break) {
     for (const PendingCheckpoint& pending : checkpoints_) {
       if (auto broken = CheckCheckpoint(pending)) {
