@@ -1,14 +1,13 @@
 #include "guardrails/redactor.h"
 
+#include "guardrails/internal/ascii.h"
+
 namespace strata::guardrails {
 namespace {
 
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using internal::IsAsciiAlnum;
+using internal::Lower;
+using internal::Upper;
 
 // What makes two spellings of a value the same value, for numbering.
 std::string IdentityKey(EntityType type, std::string_view value) {

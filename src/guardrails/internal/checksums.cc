@@ -6,11 +6,10 @@
 #include <cmath>
 #include <string>
 
+#include "guardrails/internal/ascii.h"
+
 namespace strata::guardrails::internal {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 
 // base64url alphabet → 6-bit value, or -1.
 int Base64UrlValue(char c) {

@@ -3,16 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "guardrails/internal/ascii.h"
+
 namespace strata::guardrails::internal {
-namespace {
-
-bool IsAsciiAlnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
 
 bool HasContextBefore(std::string_view text, std::size_t begin,
                       std::initializer_list<std::string_view> words) {

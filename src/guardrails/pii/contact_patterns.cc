@@ -1,12 +1,11 @@
 // EMAIL, PHONE and IP_ADDRESS: the contact details people paste into prompts.
+#include "guardrails/internal/ascii.h"
 #include "guardrails/internal/checksums.h"
 #include "guardrails/internal/context.h"
 #include "guardrails/internal/pattern.h"
 
 namespace strata::guardrails::internal {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int CountDigits(std::string_view value) {
   int digits = 0;

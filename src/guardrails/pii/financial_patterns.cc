@@ -3,14 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "guardrails/internal/ascii.h"
 #include "guardrails/internal/checksums.h"
 #include "guardrails/internal/context.h"
 #include "guardrails/internal/pattern.h"
 
 namespace strata::guardrails::internal {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Issuer prefixes of the card networks people actually paste: Visa 4,
 // Mastercard 51–55 and 2221–2720, Amex 34/37, Discover 6011/65/644–649,

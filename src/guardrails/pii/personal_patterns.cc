@@ -4,14 +4,12 @@
 #include <array>
 #include <string>
 
+#include "guardrails/internal/ascii.h"
 #include "guardrails/internal/context.h"
 #include "guardrails/internal/pattern.h"
 
 namespace strata::guardrails::internal {
 namespace {
-
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 
 std::optional<Candidate> ValidateDateOfBirth(const Match& match) {
   if (!HasContextBefore(match.text, match.begin,

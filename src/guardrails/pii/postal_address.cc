@@ -25,6 +25,7 @@
 #include <string>
 #include <utility>
 
+#include "guardrails/internal/ascii.h"
 #include "guardrails/internal/context.h"
 #include "guardrails/internal/pattern.h"
 
@@ -43,15 +44,9 @@ constexpr std::size_t kMaxTailBytes = 120;
 constexpr std::size_t kMaxStreetLineBytes = 100;
 constexpr std::size_t npos = std::string_view::npos;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
-bool IsAsciiAlpha(char c) { return IsUpper(c) || IsLower(c); }
-bool IsAlnum(char c) { return IsDigit(c) || IsAsciiAlpha(c); }
 // Letters of a place name: ASCII letters and any byte of a multi-byte UTF-8
 // character ("München", "Zürich").
 bool IsPlaceByte(char c) { return IsAsciiAlpha(c) || static_cast<unsigned char>(c) >= 0x80; }
-char Lower(char c) { return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -79,7 +74,7 @@ bool JoinedToDigitsBefore(std::string_view text, std::size_t begin) {
       return true;
     }
   }
-  return begin > 0 && IsAlnum(text[begin - 1]);
+  return begin > 0 && IsAsciiAlnum(text[begin - 1]);
 }
 
 // The forward reader: each step returns the end of what it recognised at
@@ -213,7 +208,7 @@ class Tail {
   }
 
  private:
-  bool Word(std::size_t at) const { return at < text_.size() && IsAlnum(text_[at]); }
+  bool Word(std::size_t at) const { return at < text_.size() && IsAsciiAlnum(text_[at]); }
 
   bool Digits(std::size_t at, std::size_t count) const {
     if (at + count > text_.size()) return false;
@@ -226,7 +221,7 @@ class Tail {
   std::size_t UnitNumber(std::size_t at) const {
     std::size_t end = at;
     bool digit = false;
-    while (end < text_.size() && end - at < 6 && (IsAlnum(text_[end]) || text_[end] == '-')) {
+    while (end < text_.size() && end - at < 6 && (IsAsciiAlnum(text_[end]) || text_[end] == '-')) {
       digit = digit || IsDigit(text_[end]);
       ++end;
     }
@@ -272,7 +267,7 @@ class Tail {
 // SOM_LEFTMOST would, because every token of a street line has one shape
 // only: a name word is never a house number, a directional or a street word.
 
-bool IsWordByte(char c) { return IsAlnum(c) || c == '_'; }  // Hyperscan's \w
+bool IsWordByte(char c) { return IsAsciiAlnum(c) || c == '_'; }  // Hyperscan's \w
 
 // The token of non-space bytes that ends at `end`.
 std::size_t TokenStart(std::string_view text, std::size_t end) {
@@ -436,7 +431,7 @@ std::optional<Candidate> ValidateStreetFirstAddress(const Match& raw) {
   match.begin = StreetFirstStart(match.text, match.end);
   if (match.begin == npos || match.end - match.begin > kMaxStreetLineBytes) return std::nullopt;
   if (match.begin > 0 && IsPlaceByte(match.text[match.begin - 1])) return std::nullopt;
-  if (match.end < match.text.size() && IsAlnum(match.text[match.end])) return std::nullopt;
+  if (match.end < match.text.size() && IsAsciiAlnum(match.text[match.end])) return std::nullopt;
   const Tail tail(match.text, std::min(match.text.size(), match.end + kMaxTailBytes));
   if (const std::size_t next = tail.Separator(match.end); next != npos) {
     if (const std::size_t city = tail.PostcodeAndCity(next); city != npos) {
