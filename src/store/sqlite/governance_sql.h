@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/result.h"
@@ -92,6 +93,43 @@ core::Result<std::optional<Row>> QueryOne(Connection& connection, std::string_vi
     return row.error();
   }
   return std::optional<Row>(std::move(*row));
+}
+
+// Every row of `statement` (bound, not yet stepped), each made by `read`
+// (a plain reader: one that cannot fail).
+template <class Read, class Row = std::invoke_result_t<Read, const Statement&>>
+core::Result<std::vector<Row>> ReadRows(Statement& statement, Read read) {
+  std::vector<Row> rows;
+  for (;;) {
+    core::Result<bool> more = statement.Step();
+    if (!more) return more.error();
+    if (!*more) return rows;
+    rows.push_back(read(statement));
+  }
+}
+
+// Rows of `statement` (bound, not yet stepped; it selects at most limit + 1
+// rows) as one page: the extra row only says there are more, and the last
+// row's `cursor` is where the next page starts.
+template <class Read, class Cursor, class Row = std::invoke_result_t<Read, const Statement&>>
+core::Result<Page<Row>> ReadPage(Statement& statement, int limit, Read read, Cursor cursor) {
+  Page<Row> page;
+  for (;;) {
+    core::Result<bool> more = statement.Step();
+    if (!more) return more.error();
+    if (!*more) return page;
+    if (static_cast<int>(page.rows.size()) == limit) {
+      page.next_after_id = cursor(page.rows.back());
+      return page;
+    }
+    page.rows.push_back(read(statement));
+  }
+}
+
+// A page size the stores accept: 1 to 500.
+inline core::Status CheckLimit(int limit) {
+  if (limit < 1 || limit > 500) return core::Error::InvalidRequest("'limit' must be 1 to 500", "limit");
+  return {};
 }
 
 // Every row of `statement` (bound, not yet stepped), read by `read`.

@@ -1,6 +1,7 @@
 #include "store/sqlite/policy_store.h"
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/governance_sql.h"
 
 namespace strata::store::sqlite {
 namespace {
@@ -76,19 +77,12 @@ core::Result<std::vector<PolicyVersion>> SqlitePolicyStore::LatestOfEveryScope()
   Connection c = database_.Lock();
   core::Result<Statement> select = c.Prepare(kSql);
   if (!select) return select.error();
-  std::vector<PolicyVersion> rows;
-  for (;;) {
-    core::Result<bool> more = select->Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    rows.push_back(ReadVersion(*select));
-  }
-  return rows;
+  return governance_sql::ReadRows(*select, ReadVersion);
 }
 
 core::Result<Page<PolicyVersion>> SqlitePolicyStore::List(std::string_view scope, std::int64_t before_version,
                                                           int limit) {
-  if (limit < 1 || limit > 500) return core::Error::InvalidRequest("'limit' must be 1 to 500", "limit");
+  if (core::Status valid = governance_sql::CheckLimit(limit); !valid) return valid.error();
   static const std::string kSql = "SELECT " + std::string(kColumns) +
                                   " FROM policy_versions WHERE tenant_id = ?1 AND (?2 <= 0 OR version < ?2) "
                                   "ORDER BY version DESC LIMIT ?3";
@@ -96,18 +90,8 @@ core::Result<Page<PolicyVersion>> SqlitePolicyStore::List(std::string_view scope
   core::Result<Statement> select = c.Prepare(kSql);
   if (!select) return select.error();
   select->Bind(1, scope).Bind(2, before_version).Bind(3, limit + 1);
-  Page<PolicyVersion> page;
-  for (;;) {
-    core::Result<bool> more = select->Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    if (static_cast<int>(page.rows.size()) == limit) {
-      page.next_after_id = std::to_string(page.rows.back().version);
-      break;
-    }
-    page.rows.push_back(ReadVersion(*select));
-  }
-  return page;
+  return governance_sql::ReadPage(*select, limit, ReadVersion,
+                                  [](const PolicyVersion& row) { return std::to_string(row.version); });
 }
 
 core::Result<std::optional<PolicyVersion>> SqlitePolicyStore::Get(std::string_view scope, std::int64_t version) {

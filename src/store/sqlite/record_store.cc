@@ -10,6 +10,7 @@
 #include "audit/framing.h"
 #include "store/sqlite/content_vault.h"
 #include "store/sqlite/database.h"
+#include "store/sqlite/governance_sql.h"
 #include "store/sqlite/record_form.h"
 #include "store/sqlite/spend.h"
 
@@ -229,17 +230,13 @@ core::Result<std::vector<RecordSummary>> SqliteRecordStore::List(const RecordQue
   if (!select) return select.error();
   select->Bind(1, query.tenant).Bind(2, query.kind).Bind(3, query.before_id).Bind(4, static_cast<std::int64_t>(query.limit));
   select->Bind(5, query.id);
-  std::vector<RecordSummary> rows;
-  for (;;) {
-    core::Result<bool> row = select->Step();
-    if (!row) return row.error();
-    if (!*row) return rows;
-    rows.push_back({.id = select->ColumnText(0),
-                    .created_at_ms = select->ColumnInt64(1),
-                    .kind = select->ColumnText(2),
-                    .payload = select->ColumnText(3),
-                    .has_content = select->ColumnInt64(4) != 0});
-  }
+  return governance_sql::ReadRows(*select, [](const Statement& row) {
+    return RecordSummary{.id = row.ColumnText(0),
+                         .created_at_ms = row.ColumnInt64(1),
+                         .kind = row.ColumnText(2),
+                         .payload = row.ColumnText(3),
+                         .has_content = row.ColumnInt64(4) != 0};
+  });
 }
 
 // --- The chain, read back. ---
@@ -294,20 +291,14 @@ core::Result<std::vector<audit::Checkpoint>> SqliteRecordStore::Checkpoints(std:
       "SELECT seq, hash, time_ms, public_key, signature FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq");
   if (!select) return select.error();
   select->Bind(1, tenant);
-  std::vector<audit::Checkpoint> checkpoints;
-  for (;;) {
-    core::Result<bool> row = select->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    audit::Checkpoint checkpoint{.tenant = std::string(tenant),
-                                 .seq = static_cast<std::uint64_t>(select->ColumnInt64(0)),
-                                 .hash = DigestColumn(*select, 1),
-                                 .time_ms = select->ColumnInt64(2)};
-    checkpoint.key = FixedColumn<std::tuple_size_v<audit::PublicKey>>(*select, 3);
-    checkpoint.signature = FixedColumn<std::tuple_size_v<audit::Signature>>(*select, 4);
-    checkpoints.push_back(std::move(checkpoint));
-  }
-  return checkpoints;
+  return governance_sql::ReadRows(*select, [tenant](const Statement& row) {
+    return audit::Checkpoint{.tenant = std::string(tenant),
+                             .seq = static_cast<std::uint64_t>(row.ColumnInt64(0)),
+                             .hash = DigestColumn(row, 1),
+                             .time_ms = row.ColumnInt64(2),
+                             .key = FixedColumn<std::tuple_size_v<audit::PublicKey>>(row, 3),
+                             .signature = FixedColumn<std::tuple_size_v<audit::Signature>>(row, 4)};
+  });
 }
 
 core::Result<std::vector<ChainSummary>> SqliteRecordStore::Chains() {

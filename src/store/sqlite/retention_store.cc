@@ -3,6 +3,7 @@
 #include <set>
 
 #include "store/sqlite/database.h"
+#include "store/sqlite/governance_sql.h"
 
 namespace strata::store::sqlite {
 namespace {
@@ -24,14 +25,7 @@ RetentionRun ReadRun(const Statement& s) {
 }
 
 core::Result<std::vector<RetentionRule>> ReadRules(Statement& select) {
-  std::vector<RetentionRule> rules;
-  for (;;) {
-    core::Result<bool> more = select.Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    rules.push_back(ReadRule(select));
-  }
-  return rules;
+  return governance_sql::ReadRows(select, ReadRule);
 }
 
 }  // namespace
@@ -107,7 +101,7 @@ core::Status SqliteRetentionStore::AddRun(const RetentionRun& run) {
 }
 
 core::Result<Page<RetentionRun>> SqliteRetentionStore::ListRuns(std::string_view after_id, int limit) {
-  if (limit < 1 || limit > 500) return core::Error::InvalidRequest("'limit' must be 1 to 500", "limit");
+  if (core::Status valid = governance_sql::CheckLimit(limit); !valid) return valid.error();
   // Keyset pagination over (started_at_ms, id), newest first. An unknown
   // `after_id` yields an empty page rather than the first one.
   static constexpr std::string_view kSql =
@@ -118,18 +112,7 @@ core::Result<Page<RetentionRun>> SqliteRetentionStore::ListRuns(std::string_view
   core::Result<Statement> select = c.Prepare(kSql);
   if (!select) return select.error();
   select->Bind(1, after_id).Bind(2, limit + 1);
-  Page<RetentionRun> page;
-  for (;;) {
-    core::Result<bool> more = select->Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    if (static_cast<int>(page.rows.size()) == limit) {
-      page.next_after_id = page.rows.back().id;
-      break;
-    }
-    page.rows.push_back(ReadRun(*select));
-  }
-  return page;
+  return governance_sql::ReadPage(*select, limit, ReadRun, [](const RetentionRun& run) { return run.id; });
 }
 
 }  // namespace strata::store::sqlite

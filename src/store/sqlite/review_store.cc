@@ -12,7 +12,11 @@
 namespace strata::store::sqlite {
 namespace {
 
+using governance_sql::CheckLimit;
+using governance_sql::ReadPage;
 using governance_sql::RunCounting;
+
+constexpr auto IdOf = [](const auto& row) { return row.id; };
 
 constexpr std::string_view kReviewColumns =
     "id, tenant_id, request_id, key_id, subject, mode, status, decision_record, redacted_exchange, held_answer, "
@@ -47,29 +51,6 @@ FeedbackRow ReadFeedback(const Statement& s) {
                      .score = s.ColumnDouble(4),
                      .comment = s.ColumnText(5),
                      .created_at_ms = s.ColumnInt64(6)};
-}
-
-core::Status CheckLimit(int limit) {
-  if (limit < 1 || limit > 500) return core::Error::InvalidRequest("'limit' must be 1 to 500", "limit");
-  return {};
-}
-
-// Rows of `statement` (bound, not yet stepped; it selects at most limit + 1
-// rows) as one page: the extra row only says that there are more.
-template <class Row>
-core::Result<Page<Row>> ReadPage(Statement& statement, int limit, Row (*read)(const Statement&)) {
-  Page<Row> page;
-  for (;;) {
-    core::Result<bool> more = statement.Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    if (static_cast<int>(page.rows.size()) == limit) {
-      page.next_after_id = page.rows.back().id;
-      break;
-    }
-    page.rows.push_back(read(statement));
-  }
-  return page;
 }
 
 core::Result<ReviewRow> SelectReview(Connection& c, std::string_view id, std::string_view tenant_id) {
@@ -131,7 +112,7 @@ core::Result<Page<ReviewRow>> SqliteReviewStore::List(const ReviewQuery& query) 
   core::Result<Statement> select = c.Prepare(kSql);
   if (!select) return select.error();
   select->Bind(1, query.after_id).Bind(2, query.tenant_id).Bind(3, query.status).Bind(4, query.limit + 1);
-  return ReadPage<ReviewRow>(*select, query.limit, ReadReview);
+  return ReadPage(*select, query.limit, ReadReview, IdOf);
 }
 
 core::Result<ReviewRow> SqliteReviewStore::Decide(std::string_view id, std::string_view tenant_id, bool approve,
@@ -234,7 +215,7 @@ core::Result<Page<FeedbackRow>> SqliteReviewStore::ListFeedback(const FeedbackQu
   core::Result<Statement> select = c.Prepare(kSql);
   if (!select) return select.error();
   select->Bind(1, query.after_id).Bind(2, query.tenant_id).Bind(3, query.request_id).Bind(4, query.limit + 1);
-  return ReadPage<FeedbackRow>(*select, query.limit, ReadFeedback);
+  return ReadPage(*select, query.limit, ReadFeedback, IdOf);
 }
 
 core::Result<std::int64_t> SqliteReviewStore::PurgeFeedbackBefore(std::string_view tenant_id,
