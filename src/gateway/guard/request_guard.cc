@@ -211,11 +211,14 @@ std::string RequestGuard::ReleaseText(StreamPiece& piece, std::string_view raw) 
 core::Status RequestGuard::TakeStreamFindings(int index, StreamPiece& piece) {
   const auto& found = piece.scanner->findings();
   const std::size_t first_new = located_.size();
-  for (; piece.findings_seen < found.size(); ++piece.findings_seen) {
-    output_findings_.push_back(found[piece.findings_seen]);
-    piece.findings.push_back(found[piece.findings_seen]);
-    located_.push_back({Direction::kOutput, "stream[" + std::to_string(index) + "]", found[piece.findings_seen]});
+  const std::span<const Finding> fresh(found.begin() + static_cast<std::ptrdiff_t>(piece.findings_seen), found.end());
+  CountReplacements(Direction::kOutput, fresh);  // the stream scanner replaced them as it released them
+  for (const Finding& finding : fresh) {
+    output_findings_.push_back(finding);
+    piece.findings.push_back(finding);
+    located_.push_back({Direction::kOutput, "stream[" + std::to_string(index) + "]", finding});
   }
+  piece.findings_seen = found.size();
   if (core::Status allowed = CheckBlocked(Direction::kOutput, first_new); !allowed) {
     blocked_ = true;
     return allowed;

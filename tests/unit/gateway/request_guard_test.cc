@@ -197,6 +197,8 @@ rules:
       }
       guard.FinishStream();
       ASSERT_EQ(ClientText(out), expected) << "cut at " << a << ", " << b;
+      // The decision record counts what the stream had redacted: the new email and the key.
+      ASSERT_EQ(json::parse(guard.DecisionRecord()).at("redacted"), 3) << "cut at " << a;
     }
   }
 }
