@@ -14,15 +14,8 @@ seconds=${2:-10}
 mock_port=${MOCK_PORT:-4381}
 gateway_port=${GATEWAY_PORT:-4382}
 dir=$(mktemp -d)
-cat > "$dir/strata.yaml" <<YAML
-server: {port: $gateway_port, workers: 1}
-log: {level: warn, access_log: false}
-auth: {api_keys: [bench-key]}
-models:
-  - name: gpt-4o-mini
-    deployments:
-      - {provider: openai-compatible, base_url: "http://127.0.0.1:$mock_port/v1", model: gpt-4o-mini}
-YAML
+. bench/static_key_config.sh
+static_key_config "$dir/strata.yaml" "$gateway_port" "$mock_port" false
 "$bin" mock-llm --port "$mock_port" --workers 1 --log-level warn &
 mock=$!
 "$bin" serve --config "$dir/strata.yaml" --data-dir "$dir/data" 2>"$dir/serve.log" &

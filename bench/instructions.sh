@@ -15,15 +15,8 @@ mock_port=${MOCK_PORT:-4491}
 gateway_port=${GATEWAY_PORT:-4492}
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 dir=$(mktemp -d)
-cat > "$dir/strata.yaml" <<YAML
-server: {port: $gateway_port, workers: 1}
-log: {level: warn, access_log: true}
-auth: {api_keys: [bench-key]}
-models:
-  - name: gpt-4o-mini
-    deployments:
-      - {provider: openai-compatible, base_url: "http://127.0.0.1:$mock_port/v1", model: gpt-4o-mini}
-YAML
+. bench/static_key_config.sh
+static_key_config "$dir/strata.yaml" "$gateway_port" "$mock_port" true
 "$bin" mock-llm --port "$mock_port" --workers 1 --log-level warn &
 mock=$!
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$dir/callgrind.out" \
