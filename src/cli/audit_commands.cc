@@ -101,7 +101,6 @@ int Verify(const VerifyArgs& args) {
   return kVerified;
 }
 
-
 // The database under `data_dir`, opened for reading: it must exist and carry
 // the audit chain (schema version 4 or later). Nothing is migrated or created.
 core::Result<std::unique_ptr<store::sqlite::Database>> OpenDatabase(const std::string& data_dir) {
@@ -131,17 +130,43 @@ core::Result<std::vector<std::string>> TenantsToWalk(store::RecordStore& records
   return tenants;
 }
 
-// Calls `visit` with each of `tenant`'s links in seq order, a page at a time.
+// Calls `visit` with each of `tenant`'s links in seq order, a page at a
+// time; then returns the tenant's checkpoints.
 template <class Visit>
-core::Status WalkChain(store::RecordStore& records, const std::string& tenant, Visit visit) {
+core::Result<std::vector<audit::Checkpoint>> WalkChain(store::RecordStore& records, const std::string& tenant,
+                                                       Visit visit) {
   std::uint64_t after = 0;
   for (;;) {
     core::Result<std::vector<store::ChainLink>> page = records.ListChain(tenant, after, kPageSize);
     if (!page) return page.error();
     for (store::ChainLink& link : *page) visit(link);
-    if (page->size() < kPageSize) return {};
+    if (page->size() < kPageSize) return records.Checkpoints(tenant);
     after = page->back().entry.seq;
   }
+}
+
+// `strata audit <command>` could not do its work: says why, on stderr.
+int CannotVerify(std::string_view command, std::string_view why) {
+  std::cerr << "strata audit " << command << ": " << why << '\n';
+  return kCannotVerify;
+}
+
+// The database of `data_dir` opened for reading, and the tenants to walk.
+struct Chains {
+  std::unique_ptr<store::sqlite::Database> database;
+  std::unique_ptr<store::sqlite::SqliteRecordStore> records;
+  std::vector<std::string> tenants;
+};
+
+core::Result<Chains> OpenChains(const std::string& data_dir, const std::string& only_tenant) {
+  core::Result<std::unique_ptr<store::sqlite::Database>> database = OpenDatabase(data_dir);
+  if (!database) return database.error();
+  Chains chains{.database = std::move(*database)};
+  chains.records = std::make_unique<store::sqlite::SqliteRecordStore>(*chains.database);
+  core::Result<std::vector<std::string>> tenants = TenantsToWalk(*chains.records, only_tenant);
+  if (!tenants) return tenants.error();
+  chains.tenants = std::move(*tenants);
+  return chains;
 }
 
 // The keys checkpoints are checked against: --key/--keys-file when given,
@@ -162,31 +187,17 @@ std::optional<std::vector<audit::PublicKey>> DatabaseTrustedKeys(const VerifyArg
 int VerifyDatabase(const VerifyArgs& args) {
   const std::optional<std::vector<audit::PublicKey>> keys = DatabaseTrustedKeys(args);
   if (!keys) return kCannotVerify;
-  core::Result<std::unique_ptr<store::sqlite::Database>> database = OpenDatabase(args.data_dir);
-  if (!database) {
-    std::cerr << "strata audit verify: " << database.error().message() << '\n';
-    return kCannotVerify;
-  }
-  store::sqlite::SqliteRecordStore records(**database);
-  core::Result<std::vector<std::string>> tenants = TenantsToWalk(records, args.tenant);
-  if (!tenants) {
-    std::cerr << "strata audit verify: " << tenants.error().message() << '\n';
-    return kCannotVerify;
-  }
-  for (const std::string& tenant : *tenants) {
+  core::Result<Chains> chains = OpenChains(args.data_dir, args.tenant);
+  if (!chains) return CannotVerify("verify", chains.error().message());
+  store::sqlite::SqliteRecordStore& records = *chains->records;
+  for (const std::string& tenant : chains->tenants) {
     // Each entry's stored bytes are rebuilt from its record row as it is now
     // (or, for a row retention deleted, the digest the chain kept), so an
     // edited row, a deleted or inserted link and a reordering all show here.
     audit::Verifier verifier(*keys);
-    core::Status walked = WalkChain(records, tenant, [&](const store::ChainLink& link) {
-      verifier.AddEntry(link.entry, link.entry.seq);
-    });
-    core::Result<std::vector<audit::Checkpoint>> checkpoints = records.Checkpoints(tenant);
-    if (!walked || !checkpoints) {
-      std::cerr << "strata audit verify: tenant " << tenant << ": "
-                << (!walked ? walked.error() : checkpoints.error()).message() << '\n';
-      return kCannotVerify;
-    }
+    core::Result<std::vector<audit::Checkpoint>> checkpoints = WalkChain(
+        records, tenant, [&](const store::ChainLink& link) { verifier.AddEntry(link.entry, link.entry.seq); });
+    if (!checkpoints) return CannotVerify("verify", "tenant " + tenant + ": " + checkpoints.error().message());
     for (audit::Checkpoint& checkpoint : *checkpoints) {
       const std::uint64_t seq = checkpoint.seq;
       verifier.AddCheckpoint(std::move(checkpoint), seq);
@@ -199,10 +210,7 @@ int VerifyDatabase(const VerifyArgs& args) {
     }
     // A record row that no link covers was added behind the store's back.
     core::Result<std::optional<std::string>> unchained = records.FindUnchainedRecord(tenant);
-    if (!unchained) {
-      std::cerr << "strata audit verify: tenant " << tenant << ": " << unchained.error().message() << '\n';
-      return kCannotVerify;
-    }
+    if (!unchained) return CannotVerify("verify", "tenant " + tenant + ": " + unchained.error().message());
     if (*unchained) {
       std::cout << "broken: tenant " << tenant << " record " << **unchained
                 << ": unchained_record: a record is in the database that its tenant's chain does not cover\n";
@@ -211,7 +219,7 @@ int VerifyDatabase(const VerifyArgs& args) {
     std::cout << "verified: tenant " << tenant << ", " << report.entries << " entries, " << report.checkpoints
               << " checkpoints\n";
   }
-  if (tenants->empty()) std::cout << "verified: no audit chain in the database yet\n";
+  if (chains->tenants.empty()) std::cout << "verified: no audit chain in the database yet\n";
   return kVerified;
 }
 
@@ -225,47 +233,28 @@ struct ExportArgs {
 // Writes the export format (audit/export.h) from the database: each tenant's
 // links in seq order, then its checkpoints.
 int ExportDatabase(const ExportArgs& args) {
-  core::Result<std::unique_ptr<store::sqlite::Database>> database = OpenDatabase(args.data_dir);
-  if (!database) {
-    std::cerr << "strata audit export: " << database.error().message() << '\n';
-    return kCannotVerify;
-  }
-  store::sqlite::SqliteRecordStore records(**database);
-  core::Result<std::vector<std::string>> tenants = TenantsToWalk(records, args.tenant);
-  if (!tenants) {
-    std::cerr << "strata audit export: " << tenants.error().message() << '\n';
-    return kCannotVerify;
-  }
+  core::Result<Chains> chains = OpenChains(args.data_dir, args.tenant);
+  if (!chains) return CannotVerify("export", chains.error().message());
   std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    std::cerr << "strata audit export: cannot write " << args.out << '\n';
-    return kCannotVerify;
-  }
+  if (!out) return CannotVerify("export", "cannot write " + args.out);
   std::uint64_t entries = 0;
   std::uint64_t checkpoint_count = 0;
-  for (const std::string& tenant : *tenants) {
-    core::Status walked = WalkChain(records, tenant, [&](store::ChainLink& link) {
-      if (args.digests_only) audit::KeepOnlyDigest(link.entry);
-      out << audit::FormatExportLine(link.entry) << '\n';
-      ++entries;
-    });
-    core::Result<std::vector<audit::Checkpoint>> checkpoints = records.Checkpoints(tenant);
-    if (!walked || !checkpoints) {
-      std::cerr << "strata audit export: tenant " << tenant << ": "
-                << (!walked ? walked.error() : checkpoints.error()).message() << '\n';
-      return kCannotVerify;
-    }
+  for (const std::string& tenant : chains->tenants) {
+    core::Result<std::vector<audit::Checkpoint>> checkpoints =
+        WalkChain(*chains->records, tenant, [&](store::ChainLink& link) {
+          if (args.digests_only) audit::KeepOnlyDigest(link.entry);
+          out << audit::FormatExportLine(link.entry) << '\n';
+          ++entries;
+        });
+    if (!checkpoints) return CannotVerify("export", "tenant " + tenant + ": " + checkpoints.error().message());
     for (const audit::Checkpoint& checkpoint : *checkpoints) {
       out << audit::FormatExportLine(checkpoint) << '\n';
       ++checkpoint_count;
     }
   }
   out.flush();
-  if (!out) {
-    std::cerr << "strata audit export: writing " << args.out << " failed\n";
-    return kCannotVerify;
-  }
-  std::cout << "exported: " << entries << " entries, " << checkpoint_count << " checkpoints, " << tenants->size()
+  if (!out) return CannotVerify("export", "writing " + args.out + " failed");
+  std::cout << "exported: " << entries << " entries, " << checkpoint_count << " checkpoints, " << chains->tenants.size()
             << " tenants to " << args.out << '\n';
   return kVerified;
 }
